@@ -1,0 +1,695 @@
+//! Go — `net/http.ProxyFromEnvironment`, i.e. `golang.org/x/net/http/httpproxy` (Go ≥ 1.11)
+//! and the in-tree `useProxy` of `net/http/transport.go` (Go ≤ 1.10).
+//!
+//! Sources: golang/net `http/httpproxy/proxy.go` (`FromEnvironment`, `getEnvAny`,
+//! `config.init`, `proxyForURL`, `useProxy`, `parseProxy`, `canonicalAddr`); golang/go
+//! `src/net/http/transport.go` @ go1.10 (`ProxyFromEnvironment`, `useProxy`, `hasPort`) and
+//! `portMap`. Rules: spec.md § Go, `R-GO-*`. Vectors: tests/conformance/recorded/go@1.19.jsonl.
+
+use std::net::IpAddr;
+
+use super::go_url::{self, GoUrl};
+use super::matching::{contains_canonical, idna_ascii, is_subdomain_of};
+use super::{Change, FamilyInfo, Version};
+use crate::decision::{
+    DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus,
+};
+use crate::env::ProxyEnv;
+use crate::noproxy::{split_spans, Entry, EntryKind, NoProxyDiagnostic, ParsedNoProxy};
+use crate::proxy::ProxyUrl;
+use crate::target::{HostView, Target};
+
+/// Catalogue entry.
+pub const INFO: FamilyInfo = FamilyInfo {
+    family: super::Family::Go,
+    name: "go",
+    summary:
+        "Go net/http.ProxyFromEnvironment (golang.org/x/net/http/httpproxy); also what Docker uses",
+    earliest: "1.10",
+    latest: "1.24.1",
+    versions: &["1.10", "1.11", "1.16", "1.19", "1.23", "1.23.7", "1.24.1"],
+};
+
+/// How Go reads NO_PROXY.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoNoProxy {
+    /// Go ≤ 1.10 `useProxy`: `*` only as the whole value, ports stripped and ignored,
+    /// `.x` also matches `x`, string comparison only (R-GO-LEGACY-*).
+    Legacy,
+    /// Go ≥ 1.11 `httpproxy`: `*` anywhere, CIDR, IPs, `host:port`, `*.x`/`.x` = subdomains
+    /// only (R-GO-NP-*).
+    Httpproxy,
+}
+
+/// The knobs that changed over Go's history. Each field names its spec rule.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct GoRules {
+    /// R-GO-NP-1 / R-GO-LEGACY-1.
+    pub no_proxy: GoNoProxy,
+    /// R-GO-VAR-4: `https` URLs fall back to HTTP_PROXY and every non-https scheme uses it (≤ 1.15).
+    pub https_falls_back_to_http_proxy: bool,
+    /// R-GO-NP-9: non-ASCII NO_PROXY entries are converted to punycode (≥ 1.19).
+    pub idn_entries: bool,
+    /// R-GO-VAL-2: any proxy scheme with a host is kept (x/net 8c07e20f); before, only
+    /// http/https/socks5 were kept and anything else got `http://` prepended.
+    pub any_proxy_scheme: bool,
+    /// R-GO-MATCH-5: an IP host (zone IDs allowed) is only checked against IP/CIDR entries
+    /// (CVE-2025-22870 fix, Go 1.23.7 / 1.24.1).
+    pub ip_hosts_skip_domain_entries: bool,
+    /// R-GO-VAL-3: an unparsable proxy value fails each request (≤ 1.10) instead of being ignored.
+    pub invalid_proxy_fails: bool,
+    /// R-GO-VAL-4: `socks5h` has default port 1080 in `net/http`'s `portMap`.
+    pub socks5h_default_port: bool,
+}
+
+const BASE: GoRules = GoRules {
+    no_proxy: GoNoProxy::Legacy,
+    https_falls_back_to_http_proxy: true,
+    idn_entries: false,
+    any_proxy_scheme: false,
+    ip_hosts_skip_domain_entries: false,
+    invalid_proxy_fails: true,
+    socks5h_default_port: false,
+};
+
+/// Go's behaviour changes, oldest first.
+pub const CHANGES: &[Change<GoRules>] = &[
+    Change {
+        since: &["1.11"],
+        spec: "R-GO-NP-1",
+        summary: "x/net httpproxy: CIDR, IP and host:port entries, `*` anywhere, `.x`/`*.x` = subdomains only; bad proxy values ignored",
+        upstream: "golang/net c21de06a (golang/go#16704)",
+        apply: |r| {
+            r.no_proxy = GoNoProxy::Httpproxy;
+            r.invalid_proxy_fails = false;
+        },
+    },
+    Change {
+        since: &["1.16"],
+        spec: "R-GO-VAR-4",
+        summary: "https URLs use only HTTPS_PROXY; schemes other than http/https are never proxied",
+        upstream: "golang/net 7b1cca23 (golang/go#40909)",
+        apply: |r| r.https_falls_back_to_http_proxy = false,
+    },
+    Change {
+        since: &["1.19"],
+        spec: "R-GO-NP-9",
+        summary: "non-ASCII NO_PROXY entries converted to punycode",
+        upstream: "golang/net de3da570",
+        apply: |r| r.idn_entries = true,
+    },
+    Change {
+        since: &["1.23"],
+        spec: "R-GO-VAL-2",
+        summary: "any proxy scheme with a host is kept as written (socks5h://, …)",
+        upstream: "golang/net 8c07e20f (golang/go#24135)",
+        apply: |r| {
+            r.any_proxy_scheme = true;
+            r.socks5h_default_port = true;
+        },
+    },
+    Change {
+        since: &["1.23.7", "1.24.1"],
+        spec: "R-GO-MATCH-5",
+        summary: "IP hosts (incl. IPv6 zone IDs) never match domain entries (CVE-2025-22870)",
+        upstream: "golang/net cde1dda9 (golang/go#71984)",
+        apply: |r| r.ip_hosts_skip_domain_entries = true,
+    },
+];
+
+/// The rules of Go release `at`.
+pub fn rules_for(at: Version) -> GoRules {
+    super::rules_at(&BASE, CHANGES, at)
+}
+
+/// `getEnvAny`: the first of `names` that is set and non-empty (R-GO-VAR-1, R-GO-VAR-2).
+fn env_any<'e>(
+    env: &'e ProxyEnv,
+    names: &[&str],
+    notes: &mut Vec<VarNote>,
+) -> Option<(String, &'e str)> {
+    let mut found = None;
+    for &n in names {
+        let status = match (env.get(n), &found) {
+            (None, _) => VarStatus::Unset,
+            (Some(""), _) => VarStatus::EmptyIgnored,
+            (Some(_), Some(_)) => VarStatus::Shadowed,
+            (Some(v), None) => {
+                found = Some((n.to_owned(), v));
+                VarStatus::Used
+            }
+        };
+        notes.push(VarNote::new(n, status, env.get(n)));
+    }
+    found
+}
+
+/// Go `parseProxy` (R-GO-VAL-1 … R-GO-VAL-2): the URL Go will use, or why not.
+fn parse_proxy(r: &GoRules, value: &str) -> Result<GoUrl, String> {
+    let first = go_url::parse(value);
+    let retry = match &first {
+        Err(_) => true,
+        Ok(u) if r.any_proxy_scheme => u.scheme.is_empty() || u.host.is_empty(),
+        Ok(u) => !matches!(u.scheme.as_str(), "http" | "https" | "socks5"),
+    };
+    if retry {
+        if let Ok(u) = go_url::parse(&format!("http://{value}")) {
+            return Ok(u);
+        }
+    }
+    first
+}
+
+/// `portMap` of `net/http` (R-GO-VAL-4).
+fn default_port(r: &GoRules, scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" => Some(80),
+        "https" => Some(443),
+        "socks5" => Some(1080),
+        "socks5h" if r.socks5h_default_port => Some(1080),
+        _ => None,
+    }
+}
+
+fn proxy_url(r: &GoRules, u: &GoUrl) -> ProxyUrl {
+    let port = match u.port() {
+        "" => default_port(r, &u.scheme),
+        p => p.parse().ok(),
+    };
+    ProxyUrl::new(&u.scheme, u.user.clone(), u.hostname(), port)
+}
+
+/// A proxy variable as Go holds it after `init`.
+#[derive(Clone, Debug)]
+struct ProxyVar {
+    variable: String,
+    parsed: Result<ProxyUrl, String>,
+    notes: Vec<VarNote>,
+}
+
+fn read_proxy(r: &GoRules, env: &ProxyEnv, names: &[&str]) -> ProxyVar {
+    let mut notes = Vec::new();
+    let Some((variable, value)) = env_any(env, names, &mut notes) else {
+        return ProxyVar {
+            variable: String::new(),
+            parsed: Err("unset".into()),
+            notes,
+        };
+    };
+    let parsed = parse_proxy(r, value).map(|u| proxy_url(r, &u));
+    if parsed.is_err() && !r.invalid_proxy_fails {
+        if let Some(n) = notes.iter_mut().find(|n| n.name == variable) {
+            n.status = VarStatus::InvalidIgnored;
+        }
+    }
+    ProxyVar {
+        variable,
+        parsed,
+        notes,
+    }
+}
+
+/// The environment parsed the way Go's `FromEnvironment` + `config.init` do.
+#[derive(Clone, Debug)]
+pub(crate) struct Prepared {
+    rules: GoRules,
+    http: ProxyVar,
+    https: ProxyVar,
+    cgi: Option<String>,
+    no_proxy: Option<NoProxyReport>,
+}
+
+impl Prepared {
+    pub(crate) fn new(r: &GoRules, env: &ProxyEnv) -> Self {
+        let http = read_proxy(r, env, &["HTTP_PROXY", "http_proxy"]);
+        let https = read_proxy(r, env, &["HTTPS_PROXY", "https_proxy"]);
+        let mut np_notes = Vec::new();
+        let no_proxy =
+            env_any(env, &["NO_PROXY", "no_proxy"], &mut np_notes).map(|(variable, value)| {
+                let parsed = match r.no_proxy {
+                    GoNoProxy::Legacy => parse_legacy(value),
+                    GoNoProxy::Httpproxy => parse_httpproxy(r, value),
+                };
+                NoProxyReport {
+                    variable,
+                    value: value.to_owned(),
+                    entries: parsed.entries,
+                    diagnostics: parsed.diagnostics,
+                }
+            });
+        let cgi = env
+            .get("REQUEST_METHOD")
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned);
+        Prepared {
+            rules: r.clone(),
+            http,
+            https,
+            cgi,
+            no_proxy,
+        }
+    }
+
+    pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
+        let r = &self.rules;
+        let mut ex = Explanation::new();
+        let url = match go_url::parse(target.as_str()) {
+            Ok(u) => u,
+            Err(message) => {
+                ex.rule = Rule::InvalidUrl;
+                return (
+                    Outcome::Error {
+                        error: DecisionError::InvalidUrl { message },
+                    },
+                    ex,
+                );
+            }
+        };
+        // R-GO-VAR-3/4: which proxy applies to this scheme.
+        let mut candidates: Vec<&ProxyVar> = Vec::new();
+        let mut http_used = false;
+        match url.scheme.as_str() {
+            "https" => {
+                candidates.push(&self.https);
+                if r.https_falls_back_to_http_proxy && self.https.variable.is_empty() {
+                    candidates.push(&self.http);
+                    http_used = true;
+                }
+            }
+            "http" => {
+                candidates.push(&self.http);
+                http_used = true;
+            }
+            _ if r.https_falls_back_to_http_proxy => {
+                candidates.push(&self.http);
+                http_used = true;
+            }
+            _ => {}
+        }
+        for c in &candidates {
+            ex.variables.extend(c.notes.iter().cloned());
+        }
+        let chosen = candidates
+            .iter()
+            .rev()
+            .find(|c| !c.variable.is_empty())
+            .copied();
+        let Some(chosen) = chosen else {
+            ex.rule = if candidates.is_empty() {
+                Rule::SchemeNotProxied
+            } else {
+                Rule::NoProxyVariable
+            };
+            if candidates.is_empty() {
+                ex.notes.push(format!(
+                    "Go proxies only http and https URLs, not {:?}",
+                    url.scheme
+                ));
+            }
+            return (Outcome::Direct, ex);
+        };
+        // The https proxy wins when both are candidates.
+        let chosen = if candidates.len() == 2 && !self.https.variable.is_empty() {
+            &self.https
+        } else {
+            chosen
+        };
+        let via_http = http_used && std::ptr::eq(chosen, &self.http);
+        // Modern Go drops an unparsable value at init: as if unset (R-GO-VAL-3).
+        if chosen.parsed.is_err() && !r.invalid_proxy_fails {
+            ex.rule = Rule::InvalidProxyIgnored;
+            ex.notes.push(format!(
+                "Go cannot parse {} and ignores it",
+                chosen.variable
+            ));
+            return (Outcome::Direct, ex);
+        }
+        // R-GO-CGI-1: the refusal comes before NO_PROXY and before the localhost rule.
+        if via_http && self.cgi.is_some() {
+            ex.rule = Rule::Cgi;
+            ex.notes
+                .push("REQUEST_METHOD is set: Go refuses HTTP_PROXY (httpoxy)".into());
+            return (
+                Outcome::Error {
+                    error: DecisionError::CgiRefused {
+                        variable: chosen.variable.clone(),
+                    },
+                },
+                ex,
+            );
+        }
+        ex.no_proxy = self.no_proxy.clone();
+        let (bypass, rule, matched, view) = self.use_proxy(&url);
+        ex.host = view;
+        ex.matched = matched;
+        if bypass {
+            ex.rule = rule;
+            return (Outcome::Direct, ex);
+        }
+        match &chosen.parsed {
+            Ok(p) => {
+                ex.rule = Rule::ProxyVariable;
+                (
+                    Outcome::Proxy {
+                        proxy: p.clone(),
+                        variable: chosen.variable.clone(),
+                    },
+                    ex,
+                )
+            }
+            Err(message) => {
+                ex.rule = Rule::InvalidProxy;
+                let error = DecisionError::InvalidProxy {
+                    variable: chosen.variable.clone(),
+                    message: message.clone(),
+                };
+                (Outcome::Error { error }, ex)
+            }
+        }
+    }
+
+    /// `useProxy(canonicalAddr(url))`, inverted: `(bypass, rule, matched entry, host view)`.
+    fn use_proxy(&self, url: &GoUrl) -> (bool, Rule, Option<usize>, Option<HostView>) {
+        let r = &self.rules;
+        // canonicalAddr (R-GO-URL-2): Hostname, IDNA to ASCII, port or scheme default.
+        let raw_host = url.hostname();
+        let host = idna_ascii(raw_host).unwrap_or_else(|_| raw_host.to_owned());
+        let port_s = match url.port() {
+            "" => match url.scheme.as_str() {
+                "http" => "80",
+                "https" => "443",
+                "socks5" => "1080",
+                _ => "",
+            },
+            p => p,
+        };
+        let port_num = port_s.parse().ok();
+        // net.SplitHostPort(net.JoinHostPort(host, port)) fails on brackets in a bare host.
+        if !host.contains(':') && host.contains(['[', ']']) {
+            let view = HostView {
+                host: host.clone(),
+                ip: None,
+                port: port_num,
+            };
+            return (true, Rule::InvalidUrl, None, Some(view));
+        }
+        if host == "localhost" {
+            return (
+                true,
+                Rule::Localhost,
+                None,
+                Some(HostView {
+                    host,
+                    ip: None,
+                    port: port_num,
+                }),
+            );
+        }
+        let ip = if r.ip_hosts_skip_domain_entries {
+            // netip.ParseAddr: IPv6 zone IDs accepted.
+            match host.split_once('%') {
+                Some((a, _)) => a.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6),
+                None => host.parse::<IpAddr>().ok(),
+            }
+        } else {
+            host.parse::<IpAddr>().ok()
+        };
+        let lower = host.trim().to_lowercase();
+        let view = HostView {
+            host: lower.clone(),
+            ip,
+            port: port_num,
+        };
+        if ip.is_some_and(|ip| ip.to_canonical().is_loopback()) {
+            return (true, Rule::Loopback, None, Some(view));
+        }
+        let Some(np) = &self.no_proxy else {
+            return (false, Rule::ProxyVariable, None, Some(view));
+        };
+        let found = match r.no_proxy {
+            GoNoProxy::Legacy => {
+                // hasPort strips the port from "host:port" (brackets kept for IPv6).
+                let joined = if host.contains(':') {
+                    format!("[{lower}]")
+                } else {
+                    lower.clone()
+                };
+                np.entries.iter().position(|e| match &e.kind {
+                    EntryKind::All => true,
+                    EntryKind::Domain {
+                        name,
+                        apex,
+                        subdomains,
+                    } => {
+                        (*apex && joined == *name)
+                            || (*subdomains && is_subdomain_of(&joined, name))
+                    }
+                    _ => false,
+                })
+            }
+            GoNoProxy::Httpproxy => {
+                let port_ok = |e: &Entry| e.port.as_deref().is_none_or(|p| p == port_s);
+                let by_ip = ip.and_then(|ip| {
+                    np.entries.iter().position(|e| match &e.kind {
+                        EntryKind::All => true,
+                        EntryKind::Ip { addr } => {
+                            addr.to_canonical() == ip.to_canonical() && port_ok(e)
+                        }
+                        EntryKind::Cidr { net } => {
+                            contains_canonical(net.addr(), net.prefix_len(), ip)
+                        }
+                        _ => false,
+                    })
+                });
+                if by_ip.is_some() || (ip.is_some() && r.ip_hosts_skip_domain_entries) {
+                    by_ip
+                } else {
+                    np.entries.iter().position(|e| match &e.kind {
+                        EntryKind::All => true,
+                        EntryKind::Domain {
+                            name,
+                            apex,
+                            subdomains,
+                        } => {
+                            ((*subdomains
+                                && lower.len() > name.len()
+                                && lower.ends_with(name.as_str())
+                                && lower.as_bytes()[lower.len() - name.len() - 1] == b'.')
+                                || (*apex && lower == *name))
+                                && port_ok(e)
+                        }
+                        _ => false,
+                    })
+                }
+            }
+        };
+        match found {
+            Some(i) if np.entries[i].kind == EntryKind::All => {
+                (true, Rule::NoProxyAll, Some(i), Some(view))
+            }
+            Some(i) => (true, Rule::NoProxyMatch, Some(i), Some(view)),
+            None => (false, Rule::ProxyVariable, None, Some(view)),
+        }
+    }
+}
+
+/// Go `strings.TrimSpace`.
+fn go_trim(s: &str) -> &str {
+    s.trim_matches(char::is_whitespace)
+}
+
+/// Go ≤ 1.10 (R-GO-LEGACY-1 … 4).
+fn parse_legacy(value: &str) -> ParsedNoProxy {
+    let mut out = ParsedNoProxy::default();
+    if value == "*" {
+        out.entries.push(Entry::new("*", 0..1, EntryKind::All));
+        return out;
+    }
+    for (tok, span) in split_spans(value, |c| c == ',', go_trim) {
+        let mut p = tok.to_lowercase();
+        if p.is_empty() {
+            out.entries.push(Entry::new(
+                "",
+                span,
+                EntryKind::Ignored {
+                    reason: "empty entry".into(),
+                },
+            ));
+            continue;
+        }
+        let mut port_ignored = false;
+        if let Some(c) = p.rfind(':') {
+            if p.rfind(']').is_none_or(|b| c > b) {
+                p.truncate(c);
+                port_ignored = true;
+                out.diagnostics.push(NoProxyDiagnostic {
+                    span: span.clone(),
+                    message: "Go ≤ 1.10 cuts everything after the last ':' and ignores ports"
+                        .into(),
+                });
+            }
+        }
+        let kind = if p.is_empty() {
+            EntryKind::Ignored {
+                reason: "nothing before ':'".into(),
+            }
+        } else if tok == "*" {
+            EntryKind::NeverMatches {
+                reason: "`*` is special only as the whole value".into(),
+            }
+        } else {
+            let name = p.strip_prefix('.').unwrap_or(&p).to_owned();
+            EntryKind::Domain {
+                name,
+                apex: true,
+                subdomains: true,
+            }
+        };
+        let mut e = Entry::new(tok, span, kind);
+        e.port_ignored = port_ignored;
+        out.entries.push(e);
+    }
+    out
+}
+
+/// Go `net.ParseCIDR` on a lower-cased, trimmed entry.
+fn parse_cidr(p: &str) -> Option<ipnet::IpNet> {
+    let (a, bits) = p.split_once('/')?;
+    if bits.is_empty() || bits.len() > 3 || !bits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let addr: IpAddr = a.parse().ok()?;
+    let bits: u8 = bits.parse().ok()?;
+    ipnet::IpNet::new(addr, bits).ok()
+}
+
+/// Go `net.SplitHostPort`.
+fn split_host_port(p: &str) -> Option<(&str, &str)> {
+    let c = p.rfind(':')?;
+    let (host, port) = if p.starts_with('[') {
+        let end = p.find(']')?;
+        if end + 1 != c {
+            return None;
+        }
+        (&p[1..end], &p[c + 1..])
+    } else {
+        let h = &p[..c];
+        if h.contains(':') {
+            return None;
+        }
+        (h, &p[c + 1..])
+    };
+    if host.contains(['[', ']']) || port.contains(['[', ']']) {
+        return None;
+    }
+    Some((host, port))
+}
+
+/// Go ≥ 1.11 `config.init` (R-GO-NP-1 … 9).
+fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
+    let mut out = ParsedNoProxy::default();
+    let mut star: Option<usize> = None;
+    for (tok, span) in split_spans(value, |c| c == ',', go_trim) {
+        if star.is_some() {
+            out.entries.push(Entry::new(
+                tok,
+                span,
+                EntryKind::Ignored {
+                    reason: "after `*`: Go stops reading".into(),
+                },
+            ));
+            continue;
+        }
+        let p = tok.to_lowercase();
+        if p.is_empty() {
+            out.entries.push(Entry::new(
+                "",
+                span,
+                EntryKind::Ignored {
+                    reason: "empty entry".into(),
+                },
+            ));
+            continue;
+        }
+        if p == "*" {
+            star = Some(out.entries.len());
+            out.entries.push(Entry::new(&p, span, EntryKind::All));
+            continue;
+        }
+        if let Some(net) = parse_cidr(&p) {
+            out.entries
+                .push(Entry::new(&p, span, EntryKind::Cidr { net }));
+            continue;
+        }
+        let (phost, pport) = match split_host_port(&p) {
+            Some(("", _)) => {
+                out.entries.push(Entry::new(
+                    &p,
+                    span,
+                    EntryKind::Ignored {
+                        reason: "no host before the port".into(),
+                    },
+                ));
+                continue;
+            }
+            Some((h, port)) => (h.to_owned(), Some(port.to_owned())),
+            None => (p.clone(), None),
+        };
+        let mut entry = if let Ok(addr) = phost.parse::<IpAddr>() {
+            Entry::new(&p, span.clone(), EntryKind::Ip { addr })
+        } else {
+            let (sub_only, name) = match phost.strip_prefix("*.") {
+                Some(rest) => (true, rest.to_owned()),
+                None => match phost.strip_prefix('.') {
+                    Some(rest) => (true, rest.to_owned()),
+                    None => (false, phost.clone()),
+                },
+            };
+            let name = if r.idn_entries {
+                idna_ascii(&name).unwrap_or(name)
+            } else {
+                name
+            };
+            if phost.contains('[') {
+                out.diagnostics.push(NoProxyDiagnostic {
+                    span: span.clone(),
+                    message: "Go reads a bracketed IPv6 address without port as a domain name: it never matches (write it without brackets)".into(),
+                });
+            } else if name.contains('*') {
+                out.diagnostics.push(NoProxyDiagnostic {
+                    span: span.clone(),
+                    message: "Go treats `*` inside an entry literally: it never matches".into(),
+                });
+            } else if !r.idn_entries && !name.is_ascii() {
+                out.diagnostics.push(NoProxyDiagnostic {
+                    span: span.clone(),
+                    message: "this Go compares non-ASCII entries against punycode hosts: it never matches".into(),
+                });
+            }
+            Entry::new(
+                &p,
+                span.clone(),
+                EntryKind::Domain {
+                    name,
+                    apex: !sub_only,
+                    subdomains: true,
+                },
+            )
+        };
+        entry.port = pport;
+        out.entries.push(entry);
+    }
+    if let Some(s) = star {
+        for (i, e) in out.entries.iter_mut().enumerate().take(s) {
+            if !matches!(e.kind, EntryKind::Ignored { .. }) {
+                e.kind = EntryKind::Ignored {
+                    reason: format!("replaced by `*` (entry #{s})"),
+                };
+                let _ = i;
+            }
+        }
+    }
+    out
+}

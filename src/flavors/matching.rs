@@ -1,0 +1,47 @@
+//! Matching helpers shared by the flavors (address arithmetic only; no flavor semantics).
+
+use std::net::IpAddr;
+
+/// Does `net/prefix` contain `ip`, comparing both in their canonical family
+/// (IPv4-mapped IPv6 counts as IPv4, and a mapped network's prefix counts from bit 96)?
+/// This is Go's `net.IPNet.Contains` on parsed values.
+pub(crate) fn contains_canonical(net: IpAddr, prefix: u8, ip: IpAddr) -> bool {
+    let net_was_v6 = net.is_ipv6();
+    match (net.to_canonical(), ip.to_canonical()) {
+        (IpAddr::V4(n), IpAddr::V4(h)) => {
+            let p = if net_was_v6 {
+                prefix.saturating_sub(96)
+            } else {
+                prefix
+            };
+            prefix_eq(&n.octets(), &h.octets(), p)
+        }
+        (IpAddr::V6(n), IpAddr::V6(h)) => prefix_eq(&n.octets(), &h.octets(), prefix),
+        _ => false,
+    }
+}
+
+/// Are the first `bits` bits of `a` and `b` equal?
+pub(crate) fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
+    let bits = usize::from(bits).min(a.len() * 8);
+    let (bytes, rest) = (bits / 8, bits % 8);
+    if a[..bytes] != b[..bytes] {
+        return false;
+    }
+    rest == 0 || (a[bytes] ^ b[bytes]) & (0xffu8 << (8 - rest)) == 0
+}
+
+/// ASCII case-insensitive: does `host` end with `.` + `name`?
+pub(crate) fn is_subdomain_of(host: &str, name: &str) -> bool {
+    host.len() > name.len()
+        && host.as_bytes()[host.len() - name.len() - 1] == b'.'
+        && host.as_bytes()[host.len() - name.len()..].eq_ignore_ascii_case(name.as_bytes())
+}
+
+/// Convert a non-ASCII name to punycode (UTS #46 lookup); ASCII names are returned unchanged.
+pub(crate) fn idna_ascii(name: &str) -> Result<String, ()> {
+    if name.is_ascii() {
+        return Ok(name.to_owned());
+    }
+    idna::domain_to_ascii(name).map_err(|_| ())
+}

@@ -1,0 +1,341 @@
+//! Flavors: one per real program, each version a value built from that program's timeline.
+//!
+//! A flavor ID is `NAME` (the newest behaviour modelled) or `NAME@VERSION` (the behaviour of
+//! that release: every change whose first release is ≤ VERSION applies). Missing version
+//! components count as 0, so `go@1.23` is Go 1.23.0.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::decision::Decision;
+use crate::env::ProxyEnv;
+use crate::target::Target;
+
+pub mod curl;
+pub mod docker;
+pub mod go;
+mod go_url;
+mod matching;
+
+pub use curl::CurlRules;
+pub use docker::DockerRules;
+pub use go::GoRules;
+
+/// A dotted release number (`1.19`, `7.88.1`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version {
+    /// Major.
+    pub major: u32,
+    /// Minor.
+    pub minor: u32,
+    /// Patch.
+    pub patch: u32,
+}
+
+impl Version {
+    /// `const` constructor.
+    pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
+        Version {
+            major,
+            minor,
+            patch,
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+impl FromStr for Version {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || crate::Error::new(crate::ErrorKind::BadVersion, s);
+        let mut parts = [0u32; 3];
+        let mut n = 0;
+        for p in s.split('.') {
+            if n == 3 || p.is_empty() || p.len() > 9 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            parts[n] = p.parse().map_err(|_| bad())?;
+            n += 1;
+        }
+        Ok(Version::new(parts[0], parts[1], parts[2]))
+    }
+}
+
+/// Parse a version literal in a `const` table (panics only on a typo in our own tables,
+/// which the `timelines_parse` test catches).
+pub(crate) fn v(s: &str) -> Version {
+    s.parse().expect("valid version literal in a flavor table")
+}
+
+/// A behaviour change in a program's history.
+#[derive(Clone, Copy, Debug)]
+pub struct Change<R: 'static> {
+    /// First releases with the change, one per maintained release line (`["1.23.7", "1.24.1"]`):
+    /// a version has it when it is ≥ the newest entry, or ≥ an entry of its own major.minor line.
+    pub since: &'static [&'static str],
+    /// The spec rule that describes it.
+    pub spec: &'static str,
+    /// One line for humans.
+    pub summary: &'static str,
+    /// The upstream change (repo commit / issue).
+    pub upstream: &'static str,
+    /// Applies the change to the rules.
+    pub apply: fn(&mut R),
+}
+
+impl<R> Change<R> {
+    /// Does release `at` include this change?
+    pub fn applies_to(&self, at: Version) -> bool {
+        let since: Vec<Version> = self.since.iter().map(|s| v(s)).collect();
+        let newest = since.iter().max().copied().unwrap_or(Version::new(0, 0, 0));
+        at >= newest
+            || since
+                .iter()
+                .any(|s| s.major == at.major && s.minor == at.minor && at >= *s)
+    }
+}
+
+/// Fold a timeline into the rules of one release.
+pub(crate) fn rules_at<R: Clone>(base: &R, changes: &[Change<R>], at: Version) -> R {
+    let mut r = base.clone();
+    for c in changes.iter().filter(|c| c.applies_to(at)) {
+        (c.apply)(&mut r);
+    }
+    r
+}
+
+/// The program families noproxy models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Family {
+    /// Go `net/http.ProxyFromEnvironment` (`golang.org/x/net/http/httpproxy`).
+    Go,
+    /// Docker Engine (dockerd) and the docker CLI's own requests.
+    Docker,
+    /// curl / libcurl.
+    Curl,
+}
+
+/// Everything about a family that the catalogue lists.
+#[derive(Clone, Copy, Debug)]
+pub struct FamilyInfo {
+    /// The family.
+    pub family: Family,
+    /// Bare ID (`go`).
+    pub name: &'static str,
+    /// One line for `noproxy-check flavors`.
+    pub summary: &'static str,
+    /// Oldest release modelled.
+    pub earliest: &'static str,
+    /// Newest release modelled (what the bare ID means).
+    pub latest: &'static str,
+    /// Releases worth naming (where behaviour changed, or that distributions ship).
+    pub versions: &'static [&'static str],
+}
+
+/// The catalogue of families.
+pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO];
+
+/// The rules of one flavor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rules {
+    /// Go.
+    Go(GoRules),
+    /// Docker.
+    Docker(DockerRules),
+    /// curl.
+    Curl(CurlRules),
+}
+
+/// One program at one version: the unit every decision is made by.
+///
+/// ```
+/// use noproxy::Flavor;
+/// let curl: Flavor = "curl@7.88.1".parse()?;
+/// assert_eq!(curl.id(), "curl@7.88.1");
+/// assert!("go@0.1".parse::<Flavor>().is_err());
+/// # Ok::<(), noproxy::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flavor {
+    id: String,
+    family: Family,
+    version: Version,
+    rules: Rules,
+}
+
+impl Flavor {
+    /// The ID as given (`go`, `curl@7.88.1`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// The family.
+    pub fn family(&self) -> Family {
+        self.family
+    }
+    /// The release whose behaviour this is.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+    /// The rules (data: diff can name the field that differs).
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+    /// The default flavors of `noproxy-check`: `go`, `docker`, `curl`.
+    pub fn defaults() -> Vec<Flavor> {
+        ["go", "docker", "curl"]
+            .iter()
+            .map(|id| id.parse().expect("built-in flavor id"))
+            .collect()
+    }
+
+    /// Parse the environment the way this flavor's program does, once, for many URLs.
+    pub fn prepare(&self, env: &ProxyEnv) -> Prepared {
+        let inner = match &self.rules {
+            Rules::Go(r) => PreparedInner::Go(go::Prepared::new(r, env)),
+            Rules::Docker(r) => {
+                PreparedInner::Go(go::Prepared::new(&r.go, &docker::daemon_env(r, env)))
+            }
+            Rules::Curl(r) => PreparedInner::Curl(curl::Prepared::new(r, env)),
+        };
+        Prepared {
+            flavor: self.id.clone(),
+            inner,
+        }
+    }
+
+    /// Decide one URL (parses the environment each time; use [`Flavor::prepare`] for many).
+    ///
+    /// ```
+    /// use noproxy::{Flavor, ProxyEnv};
+    /// let env = ProxyEnv::builder()
+    ///     .var("HTTPS_PROXY", "http://proxy.invalid:3128")
+    ///     .var("NO_PROXY", "docker:2375,docker:2376")
+    ///     .build();
+    /// let go: Flavor = "go".parse()?;
+    /// let d = go.decide(&env, "https://docker:2376/");
+    /// assert_eq!(d.outcome.kind(), "direct");
+    /// assert_eq!(d.explanation.matched_entry().unwrap().text, "docker:2376");
+    /// # Ok::<(), noproxy::Error>(())
+    /// ```
+    pub fn decide(&self, env: &ProxyEnv, url: &str) -> Decision {
+        self.prepare(env).decide(url)
+    }
+}
+
+impl fmt::Display for Flavor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.id)
+    }
+}
+
+impl FromStr for Flavor {
+    type Err = crate::Error;
+    fn from_str(id: &str) -> Result<Self, Self::Err> {
+        let (name, ver) = match id.split_once('@') {
+            Some((n, v)) => (n, Some(v)),
+            None => (id, None),
+        };
+        let info = FAMILIES
+            .iter()
+            .find(|f| f.name == name)
+            .ok_or_else(|| crate::Error::new(crate::ErrorKind::UnknownFlavor, id))?;
+        let version = match ver {
+            Some(s) => s.parse::<Version>()?,
+            None => v(info.latest),
+        };
+        if version < v(info.earliest) {
+            return Err(crate::Error::new(crate::ErrorKind::VersionNotModelled, id));
+        }
+        let rules = match info.family {
+            Family::Go => Rules::Go(go::rules_for(version)),
+            Family::Docker => Rules::Docker(docker::rules_for(version)),
+            Family::Curl => Rules::Curl(curl::rules_for(version)),
+        };
+        Ok(Flavor {
+            id: id.to_owned(),
+            family: info.family,
+            version,
+            rules,
+        })
+    }
+}
+
+/// A flavor with the environment already parsed: decide many URLs without re-parsing.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    flavor: String,
+    inner: PreparedInner,
+}
+
+#[derive(Clone, Debug)]
+enum PreparedInner {
+    Go(go::Prepared),
+    Curl(curl::Prepared),
+}
+
+impl Prepared {
+    /// Decide one URL.
+    pub fn decide(&self, url: &str) -> Decision {
+        let target = Target::parse(url);
+        self.decide_target(&target)
+    }
+    /// Decide one already-split URL.
+    pub fn decide_target(&self, target: &Target) -> Decision {
+        let (outcome, explanation) = match &self.inner {
+            PreparedInner::Go(p) => p.decide(target),
+            PreparedInner::Curl(p) => p.decide(target),
+        };
+        Decision {
+            flavor: self.flavor.clone(),
+            outcome,
+            explanation,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timelines_parse() {
+        for f in FAMILIES {
+            for s in f.versions.iter().chain([&f.earliest, &f.latest]) {
+                let id = format!("{}@{}", f.name, s);
+                assert!(id.parse::<Flavor>().is_ok(), "{id}");
+            }
+        }
+        for c in go::CHANGES {
+            c.since.iter().for_each(|s| drop(v(s)));
+        }
+        for c in curl::CHANGES {
+            c.since.iter().for_each(|s| drop(v(s)));
+        }
+    }
+
+    #[test]
+    fn backported_changes_follow_release_lines() {
+        let c = Change::<()> {
+            since: &["1.23.7", "1.24.1"],
+            spec: "",
+            summary: "",
+            upstream: "",
+            apply: |_| {},
+        };
+        assert!(!c.applies_to(v("1.23.6")));
+        assert!(c.applies_to(v("1.23.7")));
+        assert!(!c.applies_to(v("1.24.0")));
+        assert!(c.applies_to(v("1.24.1")));
+        assert!(c.applies_to(v("1.25")));
+        assert!(!c.applies_to(v("1.22.99")));
+    }
+}
