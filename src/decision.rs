@@ -49,9 +49,7 @@ impl Outcome {
     pub fn variable(&self) -> Option<&str> {
         match self {
             Outcome::Proxy { variable, .. } => Some(variable),
-            Outcome::Error {
-                error: DecisionError::CgiRefused { variable },
-            } => Some(variable),
+            Outcome::Error { error: DecisionError::CgiRefused { variable } } => Some(variable),
             _ => None,
         }
     }
@@ -221,11 +219,7 @@ impl fmt::Debug for VarNote {
 
 impl VarNote {
     pub(crate) fn new(name: &str, status: VarStatus, value: Option<&str>) -> Self {
-        VarNote {
-            name: name.to_owned(),
-            status,
-            value: value.map(|v| redact_value(v).into_owned()),
-        }
+        VarNote { name: name.to_owned(), status, value: value.map(|v| redact_value(v).into_owned()) }
     }
 }
 
@@ -314,13 +308,7 @@ impl fmt::Display for Decision {
                 np.variable, np.value, i, en.text, en.span.start, en.span.end, en.kind
             )?;
         } else if let Some(np) = &e.no_proxy {
-            write!(
-                f,
-                "\n  {}={:?}: no entry matched ({} entries)",
-                np.variable,
-                np.value,
-                np.entries.len()
-            )?;
+            write!(f, "\n  {}={:?}: no entry matched ({} entries)", np.variable, np.value, np.entries.len())?;
         }
         for v in &e.variables {
             let status = match v.status {

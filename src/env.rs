@@ -35,10 +35,7 @@ pub struct EnvVar {
     /// (U+FFFD) and [`EnvVar::lossy`] is set; a diagnostic says so.
     pub value: String,
     /// True when the original value was not valid UTF-8.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "std::ops::Not::not")
-    )]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "std::ops::Not::not"))]
     pub lossy: bool,
     /// Where it came from.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -78,8 +75,7 @@ pub const PROXY_VARIABLES: &[&str] = &[
 /// assert!(!noproxy::is_proxy_variable("PATH"));
 /// ```
 pub fn is_proxy_variable(name: &str) -> bool {
-    PROXY_VARIABLES.iter().any(|v| v.eq_ignore_ascii_case(name))
-        || name.to_ascii_lowercase().ends_with("_proxy")
+    PROXY_VARIABLES.iter().any(|v| v.eq_ignore_ascii_case(name)) || name.to_ascii_lowercase().ends_with("_proxy")
 }
 
 /// A snapshot of the proxy environment, in the order the variables were given.
@@ -121,10 +117,7 @@ impl fmt::Display for EnvDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EnvDiagnostic::NonUtf8Value { name } => {
-                write!(
-                    f,
-                    "value of {name} is not valid UTF-8; kept with U+FFFD replacements"
-                )
+                write!(f, "value of {name} is not valid UTF-8; kept with U+FFFD replacements")
             }
             EnvDiagnostic::NonUtf8Name => write!(f, "a variable name is not valid UTF-8; skipped"),
         }
@@ -183,18 +176,11 @@ impl ProxyEnv {
             let (value, lossy) = match v.to_str() {
                 Some(s) => (s.to_owned(), false),
                 None => {
-                    diags.push(EnvDiagnostic::NonUtf8Value {
-                        name: name.to_owned(),
-                    });
+                    diags.push(EnvDiagnostic::NonUtf8Value { name: name.to_owned() });
                     (v.to_string_lossy().into_owned(), true)
                 }
             };
-            env.push(EnvVar {
-                name: name.to_owned(),
-                value,
-                lossy,
-                provenance: Provenance::Process,
-            });
+            env.push(EnvVar { name: name.to_owned(), value, lossy, provenance: Provenance::Process });
         }
         (env, diags)
     }
@@ -277,8 +263,7 @@ impl ProxyEnvBuilder {
 
     /// Set both the upper- and lower-case spelling to the same value.
     pub fn both(self, name: &str, value: &str) -> Self {
-        self.var(&name.to_ascii_uppercase(), value)
-            .var(&name.to_ascii_lowercase(), value)
+        self.var(&name.to_ascii_uppercase(), value).var(&name.to_ascii_lowercase(), value)
     }
 
     /// Remove a variable.

@@ -23,10 +23,7 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, input: &str) -> Self {
-        Error {
-            kind,
-            input: input.chars().take(200).collect(),
-        }
+        Error { kind, input: input.chars().take(200).collect() }
     }
     /// The kind.
     pub fn kind(&self) -> ErrorKind {
@@ -42,23 +39,11 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             ErrorKind::UnknownFlavor => {
-                write!(
-                    f,
-                    "unknown flavor {:?} (see `noproxy-check flavors`)",
-                    self.input
-                )
+                write!(f, "unknown flavor {:?} (see `noproxy-check flavors`)", self.input)
             }
-            ErrorKind::BadVersion => write!(
-                f,
-                "bad version in {:?}: expected digits and dots like 7.88.1",
-                self.input
-            ),
+            ErrorKind::BadVersion => write!(f, "bad version in {:?}: expected digits and dots like 7.88.1", self.input),
             ErrorKind::VersionNotModelled => {
-                write!(
-                    f,
-                    "{:?} is older than the oldest release modelled (see `noproxy-check flavors`)",
-                    self.input
-                )
+                write!(f, "{:?} is older than the oldest release modelled (see `noproxy-check flavors`)", self.input)
             }
         }
     }

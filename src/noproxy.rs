@@ -51,16 +51,8 @@ impl fmt::Display for EntryKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EntryKind::All => f.write_str("every host"),
-            EntryKind::Domain {
-                name,
-                apex: true,
-                subdomains: true,
-            } => write!(f, "{name} and its subdomains"),
-            EntryKind::Domain {
-                name,
-                apex: false,
-                subdomains: true,
-            } => write!(f, "subdomains of {name} only"),
+            EntryKind::Domain { name, apex: true, subdomains: true } => write!(f, "{name} and its subdomains"),
+            EntryKind::Domain { name, apex: false, subdomains: true } => write!(f, "subdomains of {name} only"),
             EntryKind::Domain { name, .. } => write!(f, "exactly {name}"),
             EntryKind::Ip { addr } => write!(f, "IP {addr}"),
             EntryKind::Cidr { net } => write!(f, "range {net}"),
@@ -91,13 +83,7 @@ pub struct Entry {
 
 impl Entry {
     pub(crate) fn new(text: &str, span: Range<usize>, kind: EntryKind) -> Self {
-        Entry {
-            text: text.to_owned(),
-            span,
-            kind,
-            port: None,
-            port_ignored: false,
-        }
+        Entry { text: text.to_owned(), span, kind, port: None, port_ignored: false }
     }
 }
 
@@ -113,11 +99,7 @@ pub struct NoProxyDiagnostic {
 
 impl fmt::Display for NoProxyDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "bytes {}..{}: {}",
-            self.span.start, self.span.end, self.message
-        )
+        write!(f, "bytes {}..{}: {}", self.span.start, self.span.end, self.message)
     }
 }
 

@@ -24,12 +24,7 @@ pub struct ProxyUrl {
 
 impl ProxyUrl {
     /// Build one. `host` is kept as given (IPv6 without brackets).
-    pub fn new(
-        scheme: &str,
-        userinfo: Option<String>,
-        host: &str,
-        port: impl Into<Option<u16>>,
-    ) -> Self {
+    pub fn new(scheme: &str, userinfo: Option<String>, host: &str, port: impl Into<Option<u16>>) -> Self {
         ProxyUrl {
             scheme: scheme.to_owned(),
             userinfo: userinfo.map(Secret::new),
@@ -60,11 +55,7 @@ impl ProxyUrl {
     }
     /// `host:port` as dialled (IPv6 in brackets).
     pub fn addr(&self) -> String {
-        let host = if self.host.contains(':') {
-            format!("[{}]", self.host)
-        } else {
-            self.host.clone()
-        };
+        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
         match self.port {
             Some(p) => format!("{host}:{p}"),
             None => host,

@@ -30,9 +30,7 @@ pub struct Target {
 
 impl fmt::Debug for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Target")
-            .field("url", &self.to_string())
-            .finish()
+        f.debug_struct("Target").field("url", &self.to_string()).finish()
     }
 }
 
@@ -81,14 +79,7 @@ impl Target {
                 pos = i + 1;
             }
         }
-        let mut t = Target {
-            raw,
-            scheme,
-            authority: None,
-            userinfo: None,
-            host: pos..pos,
-            port: None,
-        };
+        let mut t = Target { raw, scheme, authority: None, userinfo: None, host: pos..pos, port: None };
         if !t.raw[pos..].starts_with("//") {
             return t;
         }
@@ -180,17 +171,11 @@ mod tests {
     #[test]
     fn splits_without_normalising() {
         let t = Target::parse("http://Example.COM.:80/a");
-        assert_eq!(
-            (t.scheme(), t.host(), t.port(), t.rest()),
-            (Some("http"), "Example.COM.", Some("80"), "/a")
-        );
+        assert_eq!((t.scheme(), t.host(), t.port(), t.rest()), (Some("http"), "Example.COM.", Some("80"), "/a"));
         let t = Target::parse("https://[2001:db8::1]/");
         assert_eq!((t.host(), t.port()), ("[2001:db8::1]", None));
         let t = Target::parse("http://u:p@h:/");
-        assert_eq!(
-            (t.userinfo(), t.host(), t.port()),
-            (Some("u:p"), "h", Some(""))
-        );
+        assert_eq!((t.userinfo(), t.host(), t.port()), (Some("u:p"), "h", Some("")));
         assert_eq!(t.to_string(), "http://***@h:/");
         let t = Target::parse("example.invalid");
         assert_eq!((t.scheme(), t.has_authority(), t.host()), (None, false, ""));

@@ -47,13 +47,7 @@ fn usage_error(msg: &str) -> ExitCode {
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
-    let mut a = Args {
-        flavors: vec![],
-        env: vec![],
-        clean_env: false,
-        json: false,
-        rest: vec![],
-    };
+    let mut a = Args { flavors: vec![], env: vec![], clean_env: false, json: false, rest: vec![] };
     let mut i = 0;
     while i < argv.len() {
         let arg = argv[i].as_str();
@@ -66,21 +60,16 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                 return Ok(v);
             }
             i += 1;
-            argv.get(i)
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
+            argv.get(i).cloned().ok_or_else(|| format!("{name} needs a value"))
         };
         match flag {
             "-f" | "--flavor" => {
                 let id = value("--flavor")?;
-                a.flavors
-                    .push(id.parse::<Flavor>().map_err(|e| e.to_string())?);
+                a.flavors.push(id.parse::<Flavor>().map_err(|e| e.to_string())?);
             }
             "-e" | "--env" => {
                 let kv = value("--env")?;
-                let (k, v) = kv
-                    .split_once('=')
-                    .ok_or_else(|| format!("--env wants NAME=VALUE, got {kv:?}"))?;
+                let (k, v) = kv.split_once('=').ok_or_else(|| format!("--env wants NAME=VALUE, got {kv:?}"))?;
                 a.env.push((k.to_owned(), v.to_owned()));
             }
             "--clean-env" => a.clean_env = true,
@@ -103,27 +92,15 @@ fn decision_json(d: &Decision) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("flavor".into(), json!(d.flavor));
     m.insert("decision".into(), json!(d.outcome.kind()));
-    m.insert(
-        "proxy".into(),
-        json!(d.outcome.proxy().map(|p| p.endpoint())),
-    );
+    m.insert("proxy".into(), json!(d.outcome.proxy().map(|p| p.endpoint())));
     m.insert("variable".into(), json!(d.outcome.variable()));
     m.insert("reason".into(), json!(e.rule.as_str()));
     if let noproxy::Outcome::Error { error } = &d.outcome {
         m.insert("error".into(), json!(error.to_string()));
-        m.insert(
-            "error_kind".into(),
-            serde_json::to_value(error).unwrap_or(Value::Null)["kind"].clone(),
-        );
+        m.insert("error_kind".into(), serde_json::to_value(error).unwrap_or(Value::Null)["kind"].clone());
     }
-    m.insert(
-        "proxy_has_credentials".into(),
-        json!(d.outcome.proxy().is_some_and(|p| p.has_credentials())),
-    );
-    m.insert(
-        "no_proxy_variable".into(),
-        json!(e.no_proxy.as_ref().map(|n| &n.variable)),
-    );
+    m.insert("proxy_has_credentials".into(), json!(d.outcome.proxy().is_some_and(|p| p.has_credentials())));
+    m.insert("no_proxy_variable".into(), json!(e.no_proxy.as_ref().map(|n| &n.variable)));
     m.insert(
         "matched_entry".into(),
         match (e.matched_entry(), e.matched) {
@@ -135,10 +112,7 @@ fn decision_json(d: &Decision) -> Map<String, Value> {
             _ => Value::Null,
         },
     );
-    m.insert(
-        "explanation".into(),
-        serde_json::to_value(e).unwrap_or(Value::Null),
-    );
+    m.insert("explanation".into(), serde_json::to_value(e).unwrap_or(Value::Null));
     m
 }
 
@@ -162,11 +136,7 @@ fn cmd_decide(a: Args) -> ExitCode {
     if a.rest.is_empty() {
         return usage_error("no URL given");
     }
-    let flavors = if a.flavors.is_empty() {
-        Flavor::defaults()
-    } else {
-        a.flavors.clone()
-    };
+    let flavors = if a.flavors.is_empty() { Flavor::defaults() } else { a.flavors.clone() };
     let env = build_env(&a);
     let prepared: Vec<_> = flavors.iter().map(|f| f.prepare(&env)).collect();
     let mut out = io::stdout().lock();
@@ -181,11 +151,7 @@ fn cmd_decide(a: Args) -> ExitCode {
             }
         }
         let doc = json!({"schema": "noproxy-check/decide/1", "results": results});
-        return write_or_fail(writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&doc).unwrap_or_default()
-        ));
+        return write_or_fail(writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default()));
     }
     for url in &a.rest {
         let shown = noproxy::Target::parse(url).to_string();
@@ -221,11 +187,7 @@ fn cmd_flavors(a: Args) -> ExitCode {
                        "versions": f.versions.iter().map(|v| format!("{}@{}", f.name, v)).collect::<Vec<_>>()})
             })
             .collect();
-        return write_or_fail(writeln!(
-            out,
-            "{}",
-            json!({"schema": "noproxy-check/flavors/1", "flavors": fams})
-        ));
+        return write_or_fail(writeln!(out, "{}", json!({"schema": "noproxy-check/flavors/1", "flavors": fams})));
     }
     for f in noproxy::flavors::FAMILIES {
         let r = writeln!(
@@ -257,9 +219,7 @@ fn batch_line(line: &str, prepared_cache: &[Flavor]) -> Vec<Value> {
         }
     };
     let id = v.get("id").cloned().unwrap_or(Value::Null);
-    let bad = |msg: String| {
-        vec![json!({"id": id.clone(), "decision": "error", "reason": "bad_input", "error": msg})]
-    };
+    let bad = |msg: String| vec![json!({"id": id.clone(), "decision": "error", "reason": "bad_input", "error": msg})];
     let Some(url) = v.get("url").and_then(Value::as_str) else {
         return bad("missing string field \"url\"".into());
     };

@@ -8,9 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::matching::{idna_ascii, prefix_eq};
 use super::{Change, FamilyInfo, Version};
-use crate::decision::{
-    DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus,
-};
+use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
 use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic, ParsedNoProxy};
 use crate::proxy::ProxyUrl;
@@ -23,10 +21,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
     summary: "curl and libcurl (lower-case variables first, never HTTP_PROXY, `*` only alone)",
     earliest: "7.74.0",
     latest: "8.21.0",
-    versions: &[
-        "7.74.0", "7.86.0", "7.87.0", "7.88.1", "8.4.0", "8.9.0", "8.11.0", "8.17.0", "8.18.0",
-        "8.21.0",
-    ],
+    versions: &["7.74.0", "7.86.0", "7.87.0", "7.88.1", "8.4.0", "8.9.0", "8.11.0", "8.17.0", "8.18.0", "8.21.0"],
 };
 
 /// How curl treats blanks between NO_PROXY entries.
@@ -147,18 +142,12 @@ pub fn rules_for(at: Version) -> CurlRules {
 
 /// Protocols of a default Linux build (Debian's curl 7.88.1 `curl -V`), plus ws/wss when enabled.
 const PROTOCOLS: &[&str] = &[
-    "dict", "file", "ftp", "ftps", "gopher", "gophers", "http", "https", "imap", "imaps", "ldap",
-    "ldaps", "mqtt", "pop3", "pop3s", "rtmp", "rtsp", "scp", "sftp", "smb", "smbs", "smtp",
-    "smtps", "telnet", "tftp",
+    "dict", "file", "ftp", "ftps", "gopher", "gophers", "http", "https", "imap", "imaps", "ldap", "ldaps", "mqtt",
+    "pop3", "pop3s", "rtmp", "rtsp", "scp", "sftp", "smb", "smbs", "smtp", "smtps", "telnet", "tftp",
 ];
 
 /// `curl_getenv`: unset and empty are the same (R-CURL-VAR-1).
-fn getenv<'e>(
-    env: &'e ProxyEnv,
-    name: &str,
-    notes: &mut Vec<VarNote>,
-    taken: bool,
-) -> Option<&'e str> {
+fn getenv<'e>(env: &'e ProxyEnv, name: &str, notes: &mut Vec<VarNote>, taken: bool) -> Option<&'e str> {
     let v = env.get(name);
     let status = match v {
         None => VarStatus::Unset,
@@ -199,12 +188,7 @@ impl Prepared {
                 diagnostics: p.diagnostics,
             }
         });
-        Prepared {
-            rules: r.clone(),
-            env: env.clone(),
-            no_proxy_notes: notes,
-            no_proxy,
-        }
+        Prepared { rules: r.clone(), env: env.clone(), no_proxy_notes: notes, no_proxy }
     }
 
     pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
@@ -223,11 +207,7 @@ impl Prepared {
         if let Some(np) = &self.no_proxy {
             if let Some(i) = check_no_proxy(r, &view, np) {
                 ex.matched = Some(i);
-                ex.rule = if np.entries[i].kind == EntryKind::All {
-                    Rule::NoProxyAll
-                } else {
-                    Rule::NoProxyMatch
-                };
+                ex.rule = if np.entries[i].kind == EntryKind::All { Rule::NoProxyAll } else { Rule::NoProxyMatch };
                 return (Outcome::Direct, ex);
             }
         }
@@ -236,14 +216,8 @@ impl Prepared {
         if scheme != "http" {
             names.push(format!("{}_PROXY", scheme.to_ascii_uppercase()));
         } else if self.env.get("HTTP_PROXY").is_some_and(|v| !v.is_empty()) {
-            ex.variables.push(VarNote::new(
-                "HTTP_PROXY",
-                VarStatus::NotRead,
-                self.env.get("HTTP_PROXY"),
-            ));
-            ex.notes.push(
-                "curl never reads upper-case HTTP_PROXY (httpoxy protection since 7.7.2)".into(),
-            );
+            ex.variables.push(VarNote::new("HTTP_PROXY", VarStatus::NotRead, self.env.get("HTTP_PROXY")));
+            ex.notes.push("curl never reads upper-case HTTP_PROXY (httpoxy protection since 7.7.2)".into());
         }
         if r.ws_proxy_fallback && scheme == "ws" {
             names.push("http_proxy".into());
@@ -264,21 +238,14 @@ impl Prepared {
         match parse_proxy(r, value) {
             Ok(proxy) => {
                 ex.rule = Rule::ProxyVariable;
-                (
-                    Outcome::Proxy {
-                        proxy,
-                        variable: variable.to_owned(),
-                    },
-                    ex,
-                )
+                (Outcome::Proxy { proxy, variable: variable.to_owned() }, ex)
             }
             Err(e) => {
                 ex.rule = Rule::InvalidProxy;
                 let error = match e {
-                    ProxyError::Scheme(scheme) => DecisionError::UnsupportedProxyScheme {
-                        variable: variable.into(),
-                        scheme,
-                    },
+                    ProxyError::Scheme(scheme) => {
+                        DecisionError::UnsupportedProxyScheme { variable: variable.into(), scheme }
+                    }
                     ProxyError::Syntax => DecisionError::InvalidProxy {
                         variable: variable.into(),
                         message: "unsupported proxy syntax".into(),
@@ -328,11 +295,7 @@ fn parse_no_proxy(r: &CurlRules, value: &str) -> ParsedNoProxy {
         }
         if p > start {
             let tok = &value[start..p];
-            out.entries.push(Entry::new(
-                tok,
-                start..p,
-                classify(r, tok, &mut out.diagnostics, start..p),
-            ));
+            out.entries.push(Entry::new(tok, start..p, classify(r, tok, &mut out.diagnostics, start..p)));
         }
         if r.legacy_no_proxy {
             continue;
@@ -352,7 +315,8 @@ fn parse_no_proxy(r: &CurlRules, value: &str) -> ParsedNoProxy {
                 }
                 Blanks::SeparateDeprecated => out.diagnostics.push(NoProxyDiagnostic {
                     span,
-                    message: "space-separated NO_PROXY patterns are deprecated (curl ≥ 8.9 ignores what follows)".into(),
+                    message: "space-separated NO_PROXY patterns are deprecated (curl ≥ 8.9 ignores what follows)"
+                        .into(),
                 }),
                 Blanks::Separate => {}
             }
@@ -375,18 +339,8 @@ fn host_token(r: &CurlRules, tok: &str) -> String {
 }
 
 /// What a token means, for explanations (matching itself follows curl's per-host-type logic).
-fn classify(
-    r: &CurlRules,
-    tok: &str,
-    diags: &mut Vec<NoProxyDiagnostic>,
-    span: std::ops::Range<usize>,
-) -> EntryKind {
-    let mut note = |m: &str| {
-        diags.push(NoProxyDiagnostic {
-            span: span.clone(),
-            message: m.to_owned(),
-        })
-    };
+fn classify(r: &CurlRules, tok: &str, diags: &mut Vec<NoProxyDiagnostic>, span: std::ops::Range<usize>) -> EntryKind {
+    let mut note = |m: &str| diags.push(NoProxyDiagnostic { span: span.clone(), message: m.to_owned() });
     if !r.legacy_no_proxy {
         let (addr, bits) = match tok.split_once('/') {
             Some((a, b)) => (a, Some(b)),
@@ -394,77 +348,51 @@ fn classify(
         };
         if let Ok(a) = addr.parse::<Ipv4Addr>() {
             return match bits.map(|b| prefix_bits(r, b)) {
-                None | Some(Some(0)) | Some(Some(32)) => EntryKind::Ip {
-                    addr: IpAddr::V4(a),
-                },
-                Some(Some(n)) if n < 32 => EntryKind::Cidr {
-                    net: ipnet::IpNet::new(IpAddr::V4(a), n as u8).expect("prefix < 32"),
-                },
+                None | Some(Some(0)) | Some(Some(32)) => EntryKind::Ip { addr: IpAddr::V4(a) },
+                Some(Some(n)) if n < 32 => {
+                    EntryKind::Cidr { net: ipnet::IpNet::new(IpAddr::V4(a), n as u8).expect("prefix < 32") }
+                }
                 _ => {
                     note("invalid prefix length: never matches");
-                    EntryKind::NeverMatches {
-                        reason: "invalid prefix length".into(),
-                    }
+                    EntryKind::NeverMatches { reason: "invalid prefix length".into() }
                 }
             };
         }
         if addr.parse::<Ipv6Addr>().is_ok() && !r.ipv6_hosts_as_addresses {
             if bits.is_some() {
                 note("curl < 8.18 compares IPv6 hosts as text: an IPv6 CIDR never matches");
-                return EntryKind::NeverMatches {
-                    reason: "IPv6 CIDR before curl 8.18".into(),
-                };
+                return EntryKind::NeverMatches { reason: "IPv6 CIDR before curl 8.18".into() };
             }
-            return EntryKind::Domain {
-                name: tok.to_ascii_lowercase(),
-                apex: true,
-                subdomains: false,
-            };
+            return EntryKind::Domain { name: tok.to_ascii_lowercase(), apex: true, subdomains: false };
         }
         if let Ok(a) = addr.parse::<Ipv6Addr>() {
             return match bits.map(|b| prefix_bits(r, b)) {
-                None | Some(Some(0)) | Some(Some(128)) => EntryKind::Ip {
-                    addr: IpAddr::V6(a),
-                },
-                Some(Some(n)) if n < 128 => EntryKind::Cidr {
-                    net: ipnet::IpNet::new(IpAddr::V6(a), n as u8).expect("prefix < 128"),
-                },
-                _ => EntryKind::NeverMatches {
-                    reason: "invalid prefix length".into(),
-                },
+                None | Some(Some(0)) | Some(Some(128)) => EntryKind::Ip { addr: IpAddr::V6(a) },
+                Some(Some(n)) if n < 128 => {
+                    EntryKind::Cidr { net: ipnet::IpNet::new(IpAddr::V6(a), n as u8).expect("prefix < 128") }
+                }
+                _ => EntryKind::NeverMatches { reason: "invalid prefix length".into() },
             };
         }
     }
     if tok.contains('*') {
         note("curl has no wildcards except a lone `*` as the whole value: this entry is compared literally");
-        return EntryKind::NeverMatches {
-            reason: "`*` is literal".into(),
-        };
+        return EntryKind::NeverMatches { reason: "`*` is literal".into() };
     }
     if tok.contains(':') || tok.contains('/') {
         note("curl compares the whole entry with the host name: a port or scheme makes it never match");
-        return EntryKind::NeverMatches {
-            reason: "port or scheme in entry".into(),
-        };
+        return EntryKind::NeverMatches { reason: "port or scheme in entry".into() };
     }
     if tok.starts_with('[') {
         note("curl compares IPv6 entries without brackets");
-        return EntryKind::NeverMatches {
-            reason: "bracketed IPv6".into(),
-        };
+        return EntryKind::NeverMatches { reason: "bracketed IPv6".into() };
     }
     if !tok.is_ascii() {
         note("curl compares against the punycode host: write the entry in punycode (xn--…)");
-        return EntryKind::NeverMatches {
-            reason: "non-ASCII entry".into(),
-        };
+        return EntryKind::NeverMatches { reason: "non-ASCII entry".into() };
     }
     let name = host_token(r, tok).to_ascii_lowercase();
-    EntryKind::Domain {
-        name,
-        apex: true,
-        subdomains: true,
-    }
+    EntryKind::Domain { name, apex: true, subdomains: true }
 }
 
 /// `/bits`: `atoi` before 8.18, digits only after. `None` = cannot match.
@@ -482,10 +410,8 @@ fn prefix_bits(r: &CurlRules, s: &str) -> Option<u32> {
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let digits = t
-        .bytes()
-        .take_while(u8::is_ascii_digit)
-        .fold(0u64, |a, d| (a * 10 + u64::from(d - b'0')).min(1 << 40));
+    let digits =
+        t.bytes().take_while(u8::is_ascii_digit).fold(0u64, |a, d| (a * 10 + u64::from(d - b'0')).min(1 << 40));
     if neg && digits != 0 {
         return None; // becomes a huge unsigned value: > 32 and > 128
     }
@@ -534,8 +460,7 @@ fn check_no_proxy(r: &CurlRules, view: &HostView, np: &NoProxyReport) -> Option<
                 if t.len() == n.len() {
                     t.eq_ignore_ascii_case(n)
                 } else if t.len() < n.len() {
-                    n[n.len() - t.len() - 1] == b'.'
-                        && t.eq_ignore_ascii_case(&n[n.len() - t.len()..])
+                    n[n.len() - t.len() - 1] == b'.' && t.eq_ignore_ascii_case(&n[n.len() - t.len()..])
                 } else {
                     false
                 }
@@ -586,15 +511,8 @@ fn ipv4_normalize(host: &str) -> Option<Ipv4Addr> {
             (10, 0)
         };
         let body = &rest[digits_start..];
-        let len = body
-            .bytes()
-            .take_while(|b| (*b as char).is_digit(radix))
-            .count();
-        let val = if len == 0 {
-            0
-        } else {
-            u64::from_str_radix(&body[..len], radix).ok()?
-        };
+        let len = body.bytes().take_while(|b| (*b as char).is_digit(radix)).count();
+        let val = if len == 0 { 0 } else { u64::from_str_radix(&body[..len], radix).ok()? };
         if val > u64::from(u32::MAX) {
             return None;
         }
@@ -623,30 +541,31 @@ fn ipv4_normalize(host: &str) -> Option<Ipv4Addr> {
 /// Read the URL the way curl's URL parser does (R-CURL-URL-1 … 4): scheme, host name as
 /// compared by NO_PROXY, port.
 fn read_url(r: &CurlRules, target: &Target) -> Result<(String, HostView), DecisionError> {
-    let bad = |m: &str| DecisionError::InvalidUrl {
-        message: m.to_owned(),
-    };
-    let guessed;
-    let t = if target.scheme().is_some() && target.has_authority() {
-        target
-    } else {
-        guessed = Target::parse(&format!("http://{}", target.as_str()));
-        &guessed
+    let bad = |m: &str| DecisionError::InvalidUrl { message: m.to_owned() };
+    let reparsed;
+    let t = match target.scheme() {
+        Some(_) if target.has_authority() => target,
+        // `http:/host` and `http:host`: curl takes the host after 0–3 slashes.
+        Some(s) => {
+            let rest = &target.as_str()[s.len() + 1..];
+            reparsed = Target::parse(&format!("{s}://{}", rest.trim_start_matches('/')));
+            &reparsed
+        }
+        None => {
+            reparsed = Target::parse(&format!("http://{}", target.as_str()));
+            &reparsed
+        }
     };
     let scheme = t.scheme().unwrap_or("http").to_ascii_lowercase();
-    let known = PROTOCOLS.contains(&scheme.as_str())
-        || (r.websockets && (scheme == "ws" || scheme == "wss"));
+    let known = PROTOCOLS.contains(&scheme.as_str()) || (r.websockets && (scheme == "ws" || scheme == "wss"));
     if !known {
         return Err(DecisionError::UnsupportedUrlScheme { scheme });
     }
     let port = match t.port() {
         None | Some("") => None,
-        Some(p) if p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => Some(
-            p.parse::<u32>()
-                .ok()
-                .filter(|p| *p <= 65535)
-                .ok_or_else(|| bad("port out of range"))? as u16,
-        ),
+        Some(p) if p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(p.parse::<u32>().ok().filter(|p| *p <= 65535).ok_or_else(|| bad("port out of range"))? as u16)
+        }
         Some(_) => return Err(bad("bad port")),
     };
     let raw = t.host();
@@ -654,53 +573,58 @@ fn read_url(r: &CurlRules, target: &Target) -> Result<(String, HostView), Decisi
         return Err(bad("no host"));
     }
     let (host, ip) = if let Some(inner) = raw.strip_prefix('[') {
-        let inner = inner
-            .strip_suffix(']')
-            .ok_or_else(|| bad("bad IPv6 literal"))?;
-        let len = inner
-            .bytes()
-            .take_while(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.')
-            .count();
+        let inner = inner.strip_suffix(']').ok_or_else(|| bad("bad IPv6 literal"))?;
+        let len = inner.bytes().take_while(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.').count();
         let addr_s = &inner[..len];
         if len != inner.len() {
             // '%' zone id: 1..=15 bytes (an optional "25" escape is skipped).
-            let zone = inner[len..]
-                .strip_prefix('%')
-                .ok_or_else(|| bad("bad IPv6 literal"))?;
-            let zone = if zone.len() > 2 && zone.starts_with("25") {
-                &zone[2..]
-            } else {
-                zone
-            };
+            let zone = inner[len..].strip_prefix('%').ok_or_else(|| bad("bad IPv6 literal"))?;
+            let zone = if zone.len() > 2 && zone.starts_with("25") { &zone[2..] } else { zone };
             if zone.is_empty() || zone.len() > 15 {
                 return Err(bad("bad IPv6 zone id"));
             }
         }
         let a: Ipv6Addr = addr_s.parse().map_err(|_| bad("bad IPv6 literal"))?;
         let canon = a.to_string();
-        let text = if canon.len() < addr_s.len() {
-            canon
-        } else {
-            addr_s.to_owned()
-        };
+        let text = if canon.len() < addr_s.len() { canon } else { addr_s.to_owned() };
         (text, Some(IpAddr::V6(a)))
     } else {
-        if raw
-            .bytes()
-            .any(|b| b" \r\n\t/:#?!@{}[]\\$'\"^`*<>=;,+&()".contains(&b) || b < 0x20)
-        {
+        // The host is URL-decoded, then checked (R-CURL-URL-2).
+        let raw = &percent_decode(raw).ok_or_else(|| bad("bad host name"))?;
+        if raw.bytes().any(|b| b" \r\n\t/:#?!@{}[]\\$'\"^`*<>=;,+&()%".contains(&b) || b < 0x20) {
             return Err(bad("bad host name"));
         }
         match ipv4_normalize(raw) {
             Some(a) => (a.to_string(), Some(IpAddr::V4(a))),
             None => {
-                let h =
-                    idna_ascii(raw).map_err(|_| bad("cannot convert the host name to punycode"))?;
+                let h = idna_ascii(raw).map_err(|_| bad("cannot convert the host name to punycode"))?;
                 (h, None)
             }
         }
     };
     Ok((scheme, HostView { host, ip, port }))
+}
+
+/// `%XX` decoding; `None` for a malformed escape or a result that is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return Some(s.to_owned());
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
+            let (h, l) = (hex(b.get(i + 1))?, hex(b.get(i + 2))?);
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 enum ProxyError {
@@ -714,22 +638,14 @@ fn parse_proxy(r: &CurlRules, value: &str) -> Result<ProxyUrl, ProxyError> {
         return Err(ProxyError::Syntax);
     }
     let (scheme, rest) = match value.find("://") {
-        Some(i)
-            if i > 0
-                && value[..i]
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) =>
-        {
+        Some(i) if i > 0 && value[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) => {
             (value[..i].to_ascii_lowercase(), &value[i + 3..])
         }
         _ => {
             let guess = if r.guess_proxy_scheme {
                 ["ftp", "dict", "ldap", "imap", "smtp", "pop3"]
                     .into_iter()
-                    .find(|s| {
-                        value.len() > s.len()
-                            && value[..s.len() + 1].eq_ignore_ascii_case(&format!("{s}."))
-                    })
+                    .find(|s| value.len() > s.len() && value[..s.len() + 1].eq_ignore_ascii_case(&format!("{s}.")))
                     .unwrap_or("http")
             } else {
                 "http"
@@ -747,31 +663,21 @@ fn parse_proxy(r: &CurlRules, value: &str) -> Result<ProxyUrl, ProxyError> {
         }
         None => host,
     };
-    if host.is_empty() {
+    if host.is_empty() || (!t.host().starts_with('[') && host.contains(':')) {
         return Err(ProxyError::Syntax);
     }
     let port = match t.port() {
         None | Some("") => None,
-        Some(p) => Some(
-            p.parse::<u32>()
-                .ok()
-                .filter(|p| *p <= 65535 && p.to_string().len() <= 5)
-                .ok_or(ProxyError::Syntax)? as u16,
-        ),
+        Some(p) => {
+            Some(p.parse::<u32>().ok().filter(|p| *p <= 65535 && p.to_string().len() <= 5).ok_or(ProxyError::Syntax)?
+                as u16)
+        }
     };
-    if !matches!(
-        scheme.as_str(),
-        "http" | "https" | "socks" | "socks4" | "socks4a" | "socks5" | "socks5h"
-    ) {
+    if !matches!(scheme.as_str(), "http" | "https" | "socks" | "socks4" | "socks4a" | "socks5" | "socks5h") {
         return Err(ProxyError::Scheme(scheme));
     }
     let port = port.unwrap_or(if scheme == "https" { 443 } else { 1080 });
-    Ok(ProxyUrl::new(
-        &scheme,
-        t.userinfo().map(str::to_owned),
-        host,
-        port,
-    ))
+    Ok(ProxyUrl::new(&scheme, t.userinfo().map(str::to_owned), host, port))
 }
 
 #[cfg(test)]
@@ -782,14 +688,8 @@ mod tests {
     fn ipv4_normalise_like_urlapi() {
         assert_eq!(ipv4_normalize("127.1"), Some(Ipv4Addr::new(127, 0, 0, 1)));
         assert_eq!(ipv4_normalize("0x7f.1"), Some(Ipv4Addr::new(127, 0, 0, 1)));
-        assert_eq!(
-            ipv4_normalize("0177.0.0.1"),
-            Some(Ipv4Addr::new(127, 0, 0, 1))
-        );
-        assert_eq!(
-            ipv4_normalize("2130706433"),
-            Some(Ipv4Addr::new(127, 0, 0, 1))
-        );
+        assert_eq!(ipv4_normalize("0177.0.0.1"), Some(Ipv4Addr::new(127, 0, 0, 1)));
+        assert_eq!(ipv4_normalize("2130706433"), Some(Ipv4Addr::new(127, 0, 0, 1)));
         assert_eq!(ipv4_normalize("127.0.0.1."), None);
         assert_eq!(ipv4_normalize("example"), None);
         assert_eq!(ipv4_normalize("1.2.3.4.5"), None);

@@ -52,16 +52,8 @@ pub struct DockerRules {
 
 /// The rules of Docker Engine release `at`.
 pub fn rules_for(at: Version) -> DockerRules {
-    let go_version = ENGINE_GO
-        .iter()
-        .rev()
-        .find(|(e, _)| v(e) <= at)
-        .map_or(v("1.10"), |(_, g)| v(g));
-    DockerRules {
-        go_version,
-        go: go::rules_for(go_version),
-        daemon_config_proxies: at >= v("23.0"),
-    }
+    let go_version = ENGINE_GO.iter().rev().find(|(e, _)| v(e) <= at).map_or(v("1.10"), |(_, g)| v(g));
+    DockerRules { go_version, go: go::rules_for(go_version), daemon_config_proxies: at >= v("23.0") }
 }
 
 /// The daemon's own environment as the Go code inside it sees it. Without a daemon
@@ -105,11 +97,9 @@ pub struct DaemonProxies {
 pub fn apply_daemon_config(env: &ProxyEnv, cfg: &DaemonProxies) -> (ProxyEnv, Vec<String>) {
     let mut out = env.clone();
     let mut warnings = Vec::new();
-    for (upper, value) in [
-        ("HTTP_PROXY", &cfg.http_proxy),
-        ("HTTPS_PROXY", &cfg.https_proxy),
-        ("NO_PROXY", &cfg.no_proxy),
-    ] {
+    for (upper, value) in
+        [("HTTP_PROXY", &cfg.http_proxy), ("HTTPS_PROXY", &cfg.https_proxy), ("NO_PROXY", &cfg.no_proxy)]
+    {
         let Some(value) = value.as_deref().filter(|v| !v.is_empty()) else {
             continue;
         };
@@ -121,12 +111,7 @@ pub fn apply_daemon_config(env: &ProxyEnv, cfg: &DaemonProxies) -> (ProxyEnv, Ve
                     redact_value(value)
                 ));
             }
-            out.push(EnvVar {
-                name,
-                value: value.to_owned(),
-                lossy: false,
-                provenance: Provenance::Given,
-            });
+            out.push(EnvVar { name, value: value.to_owned(), lossy: false, provenance: Provenance::Given });
         }
     }
     (out, warnings)

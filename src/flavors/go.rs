@@ -11,9 +11,7 @@ use std::net::IpAddr;
 use super::go_url::{self, GoUrl};
 use super::matching::{contains_canonical, idna_ascii, is_subdomain_of};
 use super::{Change, FamilyInfo, Version};
-use crate::decision::{
-    DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus,
-};
+use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
 use crate::noproxy::{split_spans, Entry, EntryKind, NoProxyDiagnostic, ParsedNoProxy};
 use crate::proxy::ProxyUrl;
@@ -23,8 +21,7 @@ use crate::target::{HostView, Target};
 pub const INFO: FamilyInfo = FamilyInfo {
     family: super::Family::Go,
     name: "go",
-    summary:
-        "Go net/http.ProxyFromEnvironment (golang.org/x/net/http/httpproxy); also what Docker uses",
+    summary: "Go net/http.ProxyFromEnvironment (golang.org/x/net/http/httpproxy); also what Docker uses",
     earliest: "1.10",
     latest: "1.24.1",
     versions: &["1.10", "1.11", "1.16", "1.19", "1.23", "1.23.7", "1.24.1"],
@@ -125,11 +122,7 @@ pub fn rules_for(at: Version) -> GoRules {
 }
 
 /// `getEnvAny`: the first of `names` that is set and non-empty (R-GO-VAR-1, R-GO-VAR-2).
-fn env_any<'e>(
-    env: &'e ProxyEnv,
-    names: &[&str],
-    notes: &mut Vec<VarNote>,
-) -> Option<(String, &'e str)> {
+fn env_any<'e>(env: &'e ProxyEnv, names: &[&str], notes: &mut Vec<VarNote>) -> Option<(String, &'e str)> {
     let mut found = None;
     for &n in names {
         let status = match (env.get(n), &found) {
@@ -192,11 +185,7 @@ struct ProxyVar {
 fn read_proxy(r: &GoRules, env: &ProxyEnv, names: &[&str]) -> ProxyVar {
     let mut notes = Vec::new();
     let Some((variable, value)) = env_any(env, names, &mut notes) else {
-        return ProxyVar {
-            variable: String::new(),
-            parsed: Err("unset".into()),
-            notes,
-        };
+        return ProxyVar { variable: String::new(), parsed: Err("unset".into()), notes };
     };
     let parsed = parse_proxy(r, value).map(|u| proxy_url(r, &u));
     if parsed.is_err() && !r.invalid_proxy_fails {
@@ -204,11 +193,7 @@ fn read_proxy(r: &GoRules, env: &ProxyEnv, names: &[&str]) -> ProxyVar {
             n.status = VarStatus::InvalidIgnored;
         }
     }
-    ProxyVar {
-        variable,
-        parsed,
-        notes,
-    }
+    ProxyVar { variable, parsed, notes }
 }
 
 /// The environment parsed the way Go's `FromEnvironment` + `config.init` do.
@@ -226,30 +211,20 @@ impl Prepared {
         let http = read_proxy(r, env, &["HTTP_PROXY", "http_proxy"]);
         let https = read_proxy(r, env, &["HTTPS_PROXY", "https_proxy"]);
         let mut np_notes = Vec::new();
-        let no_proxy =
-            env_any(env, &["NO_PROXY", "no_proxy"], &mut np_notes).map(|(variable, value)| {
-                let parsed = match r.no_proxy {
-                    GoNoProxy::Legacy => parse_legacy(value),
-                    GoNoProxy::Httpproxy => parse_httpproxy(r, value),
-                };
-                NoProxyReport {
-                    variable,
-                    value: value.to_owned(),
-                    entries: parsed.entries,
-                    diagnostics: parsed.diagnostics,
-                }
-            });
-        let cgi = env
-            .get("REQUEST_METHOD")
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned);
-        Prepared {
-            rules: r.clone(),
-            http,
-            https,
-            cgi,
-            no_proxy,
-        }
+        let no_proxy = env_any(env, &["NO_PROXY", "no_proxy"], &mut np_notes).map(|(variable, value)| {
+            let parsed = match r.no_proxy {
+                GoNoProxy::Legacy => parse_legacy(value),
+                GoNoProxy::Httpproxy => parse_httpproxy(r, value),
+            };
+            NoProxyReport {
+                variable,
+                value: value.to_owned(),
+                entries: parsed.entries,
+                diagnostics: parsed.diagnostics,
+            }
+        });
+        let cgi = env.get("REQUEST_METHOD").filter(|v| !v.is_empty()).map(str::to_owned);
+        Prepared { rules: r.clone(), http, https, cgi, no_proxy }
     }
 
     pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
@@ -259,12 +234,7 @@ impl Prepared {
             Ok(u) => u,
             Err(message) => {
                 ex.rule = Rule::InvalidUrl;
-                return (
-                    Outcome::Error {
-                        error: DecisionError::InvalidUrl { message },
-                    },
-                    ex,
-                );
+                return (Outcome::Error { error: DecisionError::InvalidUrl { message } }, ex);
             }
         };
         // R-GO-VAR-3/4: which proxy applies to this scheme.
@@ -291,54 +261,28 @@ impl Prepared {
         for c in &candidates {
             ex.variables.extend(c.notes.iter().cloned());
         }
-        let chosen = candidates
-            .iter()
-            .rev()
-            .find(|c| !c.variable.is_empty())
-            .copied();
+        let chosen = candidates.iter().rev().find(|c| !c.variable.is_empty()).copied();
         let Some(chosen) = chosen else {
-            ex.rule = if candidates.is_empty() {
-                Rule::SchemeNotProxied
-            } else {
-                Rule::NoProxyVariable
-            };
+            ex.rule = if candidates.is_empty() { Rule::SchemeNotProxied } else { Rule::NoProxyVariable };
             if candidates.is_empty() {
-                ex.notes.push(format!(
-                    "Go proxies only http and https URLs, not {:?}",
-                    url.scheme
-                ));
+                ex.notes.push(format!("Go proxies only http and https URLs, not {:?}", url.scheme));
             }
             return (Outcome::Direct, ex);
         };
         // The https proxy wins when both are candidates.
-        let chosen = if candidates.len() == 2 && !self.https.variable.is_empty() {
-            &self.https
-        } else {
-            chosen
-        };
+        let chosen = if candidates.len() == 2 && !self.https.variable.is_empty() { &self.https } else { chosen };
         let via_http = http_used && std::ptr::eq(chosen, &self.http);
         // Modern Go drops an unparsable value at init: as if unset (R-GO-VAL-3).
         if chosen.parsed.is_err() && !r.invalid_proxy_fails {
             ex.rule = Rule::InvalidProxyIgnored;
-            ex.notes.push(format!(
-                "Go cannot parse {} and ignores it",
-                chosen.variable
-            ));
+            ex.notes.push(format!("Go cannot parse {} and ignores it", chosen.variable));
             return (Outcome::Direct, ex);
         }
         // R-GO-CGI-1: the refusal comes before NO_PROXY and before the localhost rule.
         if via_http && self.cgi.is_some() {
             ex.rule = Rule::Cgi;
-            ex.notes
-                .push("REQUEST_METHOD is set: Go refuses HTTP_PROXY (httpoxy)".into());
-            return (
-                Outcome::Error {
-                    error: DecisionError::CgiRefused {
-                        variable: chosen.variable.clone(),
-                    },
-                },
-                ex,
-            );
+            ex.notes.push("REQUEST_METHOD is set: Go refuses HTTP_PROXY (httpoxy)".into());
+            return (Outcome::Error { error: DecisionError::CgiRefused { variable: chosen.variable.clone() } }, ex);
         }
         ex.no_proxy = self.no_proxy.clone();
         let (bypass, rule, matched, view) = self.use_proxy(&url);
@@ -351,20 +295,11 @@ impl Prepared {
         match &chosen.parsed {
             Ok(p) => {
                 ex.rule = Rule::ProxyVariable;
-                (
-                    Outcome::Proxy {
-                        proxy: p.clone(),
-                        variable: chosen.variable.clone(),
-                    },
-                    ex,
-                )
+                (Outcome::Proxy { proxy: p.clone(), variable: chosen.variable.clone() }, ex)
             }
             Err(message) => {
                 ex.rule = Rule::InvalidProxy;
-                let error = DecisionError::InvalidProxy {
-                    variable: chosen.variable.clone(),
-                    message: message.clone(),
-                };
+                let error = DecisionError::InvalidProxy { variable: chosen.variable.clone(), message: message.clone() };
                 (Outcome::Error { error }, ex)
             }
         }
@@ -388,24 +323,11 @@ impl Prepared {
         let port_num = port_s.parse().ok();
         // net.SplitHostPort(net.JoinHostPort(host, port)) fails on brackets in a bare host.
         if !host.contains(':') && host.contains(['[', ']']) {
-            let view = HostView {
-                host: host.clone(),
-                ip: None,
-                port: port_num,
-            };
+            let view = HostView { host: host.clone(), ip: None, port: port_num };
             return (true, Rule::InvalidUrl, None, Some(view));
         }
         if host == "localhost" {
-            return (
-                true,
-                Rule::Localhost,
-                None,
-                Some(HostView {
-                    host,
-                    ip: None,
-                    port: port_num,
-                }),
-            );
+            return (true, Rule::Localhost, None, Some(HostView { host, ip: None, port: port_num }));
         }
         let ip = if r.ip_hosts_skip_domain_entries {
             // netip.ParseAddr: IPv6 zone IDs accepted.
@@ -417,11 +339,7 @@ impl Prepared {
             host.parse::<IpAddr>().ok()
         };
         let lower = host.trim().to_lowercase();
-        let view = HostView {
-            host: lower.clone(),
-            ip,
-            port: port_num,
-        };
+        let view = HostView { host: lower.clone(), ip, port: port_num };
         if ip.is_some_and(|ip| ip.to_canonical().is_loopback()) {
             return (true, Rule::Loopback, None, Some(view));
         }
@@ -431,20 +349,11 @@ impl Prepared {
         let found = match r.no_proxy {
             GoNoProxy::Legacy => {
                 // hasPort strips the port from "host:port" (brackets kept for IPv6).
-                let joined = if host.contains(':') {
-                    format!("[{lower}]")
-                } else {
-                    lower.clone()
-                };
+                let joined = if host.contains(':') { format!("[{lower}]") } else { lower.clone() };
                 np.entries.iter().position(|e| match &e.kind {
                     EntryKind::All => true,
-                    EntryKind::Domain {
-                        name,
-                        apex,
-                        subdomains,
-                    } => {
-                        (*apex && joined == *name)
-                            || (*subdomains && is_subdomain_of(&joined, name))
+                    EntryKind::Domain { name, apex, subdomains } => {
+                        (*apex && joined == *name) || (*subdomains && is_subdomain_of(&joined, name))
                     }
                     _ => false,
                 })
@@ -454,12 +363,8 @@ impl Prepared {
                 let by_ip = ip.and_then(|ip| {
                     np.entries.iter().position(|e| match &e.kind {
                         EntryKind::All => true,
-                        EntryKind::Ip { addr } => {
-                            addr.to_canonical() == ip.to_canonical() && port_ok(e)
-                        }
-                        EntryKind::Cidr { net } => {
-                            contains_canonical(net.addr(), net.prefix_len(), ip)
-                        }
+                        EntryKind::Ip { addr } => addr.to_canonical() == ip.to_canonical() && port_ok(e),
+                        EntryKind::Cidr { net } => contains_canonical(net.addr(), net.prefix_len(), ip),
                         _ => false,
                     })
                 });
@@ -468,11 +373,7 @@ impl Prepared {
                 } else {
                     np.entries.iter().position(|e| match &e.kind {
                         EntryKind::All => true,
-                        EntryKind::Domain {
-                            name,
-                            apex,
-                            subdomains,
-                        } => {
+                        EntryKind::Domain { name, apex, subdomains } => {
                             ((*subdomains
                                 && lower.len() > name.len()
                                 && lower.ends_with(name.as_str())
@@ -486,9 +387,7 @@ impl Prepared {
             }
         };
         match found {
-            Some(i) if np.entries[i].kind == EntryKind::All => {
-                (true, Rule::NoProxyAll, Some(i), Some(view))
-            }
+            Some(i) if np.entries[i].kind == EntryKind::All => (true, Rule::NoProxyAll, Some(i), Some(view)),
             Some(i) => (true, Rule::NoProxyMatch, Some(i), Some(view)),
             None => (false, Rule::ProxyVariable, None, Some(view)),
         }
@@ -510,13 +409,7 @@ fn parse_legacy(value: &str) -> ParsedNoProxy {
     for (tok, span) in split_spans(value, |c| c == ',', go_trim) {
         let mut p = tok.to_lowercase();
         if p.is_empty() {
-            out.entries.push(Entry::new(
-                "",
-                span,
-                EntryKind::Ignored {
-                    reason: "empty entry".into(),
-                },
-            ));
+            out.entries.push(Entry::new("", span, EntryKind::Ignored { reason: "empty entry".into() }));
             continue;
         }
         let mut port_ignored = false;
@@ -526,26 +419,17 @@ fn parse_legacy(value: &str) -> ParsedNoProxy {
                 port_ignored = true;
                 out.diagnostics.push(NoProxyDiagnostic {
                     span: span.clone(),
-                    message: "Go ≤ 1.10 cuts everything after the last ':' and ignores ports"
-                        .into(),
+                    message: "Go ≤ 1.10 cuts everything after the last ':' and ignores ports".into(),
                 });
             }
         }
         let kind = if p.is_empty() {
-            EntryKind::Ignored {
-                reason: "nothing before ':'".into(),
-            }
+            EntryKind::Ignored { reason: "nothing before ':'".into() }
         } else if tok == "*" {
-            EntryKind::NeverMatches {
-                reason: "`*` is special only as the whole value".into(),
-            }
+            EntryKind::NeverMatches { reason: "`*` is special only as the whole value".into() }
         } else {
             let name = p.strip_prefix('.').unwrap_or(&p).to_owned();
-            EntryKind::Domain {
-                name,
-                apex: true,
-                subdomains: true,
-            }
+            EntryKind::Domain { name, apex: true, subdomains: true }
         };
         let mut e = Entry::new(tok, span, kind);
         e.port_ignored = port_ignored;
@@ -596,21 +480,13 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
             out.entries.push(Entry::new(
                 tok,
                 span,
-                EntryKind::Ignored {
-                    reason: "after `*`: Go stops reading".into(),
-                },
+                EntryKind::Ignored { reason: "after `*`: Go stops reading".into() },
             ));
             continue;
         }
         let p = tok.to_lowercase();
         if p.is_empty() {
-            out.entries.push(Entry::new(
-                "",
-                span,
-                EntryKind::Ignored {
-                    reason: "empty entry".into(),
-                },
-            ));
+            out.entries.push(Entry::new("", span, EntryKind::Ignored { reason: "empty entry".into() }));
             continue;
         }
         if p == "*" {
@@ -619,22 +495,16 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
             continue;
         }
         if let Some(net) = parse_cidr(&p) {
-            out.entries
-                .push(Entry::new(&p, span, EntryKind::Cidr { net }));
+            out.entries.push(Entry::new(&p, span, EntryKind::Cidr { net }));
             continue;
         }
         let (phost, pport) = match split_host_port(&p) {
             Some(("", _)) => {
-                out.entries.push(Entry::new(
-                    &p,
-                    span,
-                    EntryKind::Ignored {
-                        reason: "no host before the port".into(),
-                    },
-                ));
+                out.entries.push(Entry::new(&p, span, EntryKind::Ignored { reason: "no host before the port".into() }));
                 continue;
             }
-            Some((h, port)) => (h.to_owned(), Some(port.to_owned())),
+            // An empty port (`host:`) restricts nothing: Go compares `m.port == ""` first.
+            Some((h, port)) => (h.to_owned(), Some(port.to_owned()).filter(|p| !p.is_empty())),
             None => (p.clone(), None),
         };
         let mut entry = if let Ok(addr) = phost.parse::<IpAddr>() {
@@ -647,11 +517,7 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
                     None => (false, phost.clone()),
                 },
             };
-            let name = if r.idn_entries {
-                idna_ascii(&name).unwrap_or(name)
-            } else {
-                name
-            };
+            let name = if r.idn_entries { idna_ascii(&name).unwrap_or(name) } else { name };
             if phost.contains('[') {
                 out.diagnostics.push(NoProxyDiagnostic {
                     span: span.clone(),
@@ -668,15 +534,7 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
                     message: "this Go compares non-ASCII entries against punycode hosts: it never matches".into(),
                 });
             }
-            Entry::new(
-                &p,
-                span.clone(),
-                EntryKind::Domain {
-                    name,
-                    apex: !sub_only,
-                    subdomains: true,
-                },
-            )
+            Entry::new(&p, span.clone(), EntryKind::Domain { name, apex: !sub_only, subdomains: true })
         };
         entry.port = pport;
         out.entries.push(entry);
@@ -684,9 +542,7 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
     if let Some(s) = star {
         for (i, e) in out.entries.iter_mut().enumerate().take(s) {
             if !matches!(e.kind, EntryKind::Ignored { .. }) {
-                e.kind = EntryKind::Ignored {
-                    reason: format!("replaced by `*` (entry #{s})"),
-                };
+                e.kind = EntryKind::Ignored { reason: format!("replaced by `*` (entry #{s})") };
                 let _ = i;
             }
         }

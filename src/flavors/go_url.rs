@@ -81,10 +81,7 @@ fn should_escape(c: u8, mode: Mode) -> bool {
                 | b'>'
                 | b'"'
         ),
-        Mode::UserPassword => !matches!(
-            c,
-            b'$' | b'&' | b'+' | b',' | b';' | b'=' | b':' | b'/' | b'?' | b'@'
-        ),
+        Mode::UserPassword => !matches!(c, b'$' | b'&' | b'+' | b',' | b';' | b'=' | b':' | b'/' | b'?' | b'@'),
     }
 }
 
@@ -99,15 +96,10 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
     while i < b.len() {
         match b[i] {
             b'%' => {
-                let (Some(h), Some(l)) = (
-                    b.get(i + 1).and_then(|&c| unhex(c)),
-                    b.get(i + 2).and_then(|&c| unhex(c)),
-                ) else {
+                let (Some(h), Some(l)) = (b.get(i + 1).and_then(|&c| unhex(c)), b.get(i + 2).and_then(|&c| unhex(c)))
+                else {
                     let end = (i + 3).min(b.len());
-                    return Err(format!(
-                        "invalid URL escape {:?}",
-                        String::from_utf8_lossy(&b[i..end])
-                    ));
+                    return Err(format!("invalid URL escape {:?}", String::from_utf8_lossy(&b[i..end])));
                 };
                 // Only non-ASCII bytes may be escaped in a host, except %25 (R-GO-URL-3).
                 if mode == Mode::Host && h < 8 && &s[i..i + 3] != "%25" {
@@ -217,11 +209,7 @@ pub(crate) fn parse(raw: &str) -> Result<GoUrl, String> {
     if !rest.starts_with('/') {
         if !scheme.is_empty() {
             // Opaque URL: no host at all.
-            return Ok(GoUrl {
-                scheme,
-                user: None,
-                host: String::new(),
-            });
+            return Ok(GoUrl { scheme, user: None, host: String::new() });
         }
         let seg = rest.split('/').next().unwrap_or("");
         if seg.contains(':') {
@@ -231,6 +219,7 @@ pub(crate) fn parse(raw: &str) -> Result<GoUrl, String> {
     if (!scheme.is_empty() || !rest.starts_with("///")) && rest.starts_with("//") {
         let a = &rest[2..];
         let authority = a.find('/').map_or(a, |i| &a[..i]);
+        check_path_escapes(&a[authority.len()..])?;
         let (user, host) = match authority.rfind('@') {
             None => (None, parse_host(authority)?),
             Some(i) => {
@@ -239,11 +228,9 @@ pub(crate) fn parse(raw: &str) -> Result<GoUrl, String> {
                     return Err("net/url: invalid userinfo".to_owned());
                 }
                 let dec = match ui.split_once(':') {
-                    Some((u, p)) => format!(
-                        "{}:{}",
-                        unescape(u, Mode::UserPassword)?,
-                        unescape(p, Mode::UserPassword)?
-                    ),
+                    Some((u, p)) => {
+                        format!("{}:{}", unescape(u, Mode::UserPassword)?, unescape(p, Mode::UserPassword)?)
+                    }
                     None => unescape(ui, Mode::UserPassword)?,
                 };
                 (Some(dec), parse_host(&authority[i + 1..])?)
@@ -251,11 +238,21 @@ pub(crate) fn parse(raw: &str) -> Result<GoUrl, String> {
         };
         return Ok(GoUrl { scheme, user, host });
     }
-    Ok(GoUrl {
-        scheme,
-        user: None,
-        host: String::new(),
-    })
+    check_path_escapes(rest)?;
+    Ok(GoUrl { scheme, user: None, host: String::new() })
+}
+
+/// `setPath` unescapes the path: a malformed `%` escape is an error.
+fn check_path_escapes(path: &str) -> Result<(), String> {
+    let b = path.as_bytes();
+    for (i, _) in path.match_indices('%') {
+        let ok = b.get(i + 1).and_then(|&c| unhex(c)).is_some() && b.get(i + 2).and_then(|&c| unhex(c)).is_some();
+        if !ok {
+            let end = (i + 3).min(b.len());
+            return Err(format!("invalid URL escape {:?}", String::from_utf8_lossy(&b[i..end])));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -264,10 +261,7 @@ mod tests {
 
     #[test]
     fn go_url_shapes() {
-        assert_eq!(
-            parse("127.0.0.1:3128").unwrap_err(),
-            "first path segment in URL cannot contain colon"
-        );
+        assert_eq!(parse("127.0.0.1:3128").unwrap_err(), "first path segment in URL cannot contain colon");
         let u = parse("proxy.invalid:3128").unwrap();
         assert_eq!((u.scheme.as_str(), u.host.as_str()), ("proxy.invalid", ""));
         let u = parse("http://[::1%25lo]:80/x").unwrap();
@@ -275,10 +269,7 @@ mod tests {
         assert!(parse("http://a b/").is_err());
         assert!(parse("http://h:8x/").is_err());
         let u = parse("HTTP://U:p%40ss@Host:3128/p?q").unwrap();
-        assert_eq!(
-            (u.scheme.as_str(), u.user.as_deref(), u.hostname()),
-            ("http", Some("U:p@ss"), "Host")
-        );
+        assert_eq!((u.scheme.as_str(), u.user.as_deref(), u.hostname()), ("http", Some("U:p@ss"), "Host"));
         let u = parse("http://socks5h://s").unwrap();
         assert_eq!((u.hostname(), u.port()), ("socks5h", ""));
     }

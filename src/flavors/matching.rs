@@ -9,11 +9,7 @@ pub(crate) fn contains_canonical(net: IpAddr, prefix: u8, ip: IpAddr) -> bool {
     let net_was_v6 = net.is_ipv6();
     match (net.to_canonical(), ip.to_canonical()) {
         (IpAddr::V4(n), IpAddr::V4(h)) => {
-            let p = if net_was_v6 {
-                prefix.saturating_sub(96)
-            } else {
-                prefix
-            };
+            let p = if net_was_v6 { prefix.saturating_sub(96) } else { prefix };
             prefix_eq(&n.octets(), &h.octets(), p)
         }
         (IpAddr::V6(n), IpAddr::V6(h)) => prefix_eq(&n.octets(), &h.octets(), prefix),

@@ -35,11 +35,7 @@ pub struct Version {
 impl Version {
     /// `const` constructor.
     pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
-        Version {
-            major,
-            minor,
-            patch,
-        }
+        Version { major, minor, patch }
     }
 }
 
@@ -93,10 +89,7 @@ impl<R> Change<R> {
     pub fn applies_to(&self, at: Version) -> bool {
         let since: Vec<Version> = self.since.iter().map(|s| v(s)).collect();
         let newest = since.iter().max().copied().unwrap_or(Version::new(0, 0, 0));
-        at >= newest
-            || since
-                .iter()
-                .any(|s| s.major == at.major && s.minor == at.minor && at >= *s)
+        at >= newest || since.iter().any(|s| s.major == at.major && s.minor == at.minor && at >= *s)
     }
 }
 
@@ -191,25 +184,17 @@ impl Flavor {
     }
     /// The default flavors of `noproxy-check`: `go`, `docker`, `curl`.
     pub fn defaults() -> Vec<Flavor> {
-        ["go", "docker", "curl"]
-            .iter()
-            .map(|id| id.parse().expect("built-in flavor id"))
-            .collect()
+        ["go", "docker", "curl"].iter().map(|id| id.parse().expect("built-in flavor id")).collect()
     }
 
     /// Parse the environment the way this flavor's program does, once, for many URLs.
     pub fn prepare(&self, env: &ProxyEnv) -> Prepared {
         let inner = match &self.rules {
             Rules::Go(r) => PreparedInner::Go(go::Prepared::new(r, env)),
-            Rules::Docker(r) => {
-                PreparedInner::Go(go::Prepared::new(&r.go, &docker::daemon_env(r, env)))
-            }
+            Rules::Docker(r) => PreparedInner::Go(go::Prepared::new(&r.go, &docker::daemon_env(r, env))),
             Rules::Curl(r) => PreparedInner::Curl(curl::Prepared::new(r, env)),
         };
-        Prepared {
-            flavor: self.id.clone(),
-            inner,
-        }
+        Prepared { flavor: self.id.clone(), inner }
     }
 
     /// Decide one URL (parses the environment each time; use [`Flavor::prepare`] for many).
@@ -260,12 +245,7 @@ impl FromStr for Flavor {
             Family::Docker => Rules::Docker(docker::rules_for(version)),
             Family::Curl => Rules::Curl(curl::rules_for(version)),
         };
-        Ok(Flavor {
-            id: id.to_owned(),
-            family: info.family,
-            version,
-            rules,
-        })
+        Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
 }
 
@@ -294,11 +274,7 @@ impl Prepared {
             PreparedInner::Go(p) => p.decide(target),
             PreparedInner::Curl(p) => p.decide(target),
         };
-        Decision {
-            flavor: self.flavor.clone(),
-            outcome,
-            explanation,
-        }
+        Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
 }
 
@@ -324,13 +300,7 @@ mod tests {
 
     #[test]
     fn backported_changes_follow_release_lines() {
-        let c = Change::<()> {
-            since: &["1.23.7", "1.24.1"],
-            spec: "",
-            summary: "",
-            upstream: "",
-            apply: |_| {},
-        };
+        let c = Change::<()> { since: &["1.23.7", "1.24.1"], spec: "", summary: "", upstream: "", apply: |_| {} };
         assert!(!c.applies_to(v("1.23.6")));
         assert!(c.applies_to(v("1.23.7")));
         assert!(!c.applies_to(v("1.24.0")));
