@@ -155,7 +155,7 @@ fn cmd_decide(a: Args) -> ExitCode {
     }
     for url in &a.rest {
         let shown = noproxy::Target::parse(url).to_string();
-        if write!(out, "{shown}\n").is_err() {
+        if writeln!(out, "{shown}").is_err() {
             return ExitCode::from(1);
         }
         for p in &prepared {

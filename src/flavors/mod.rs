@@ -50,13 +50,11 @@ impl FromStr for Version {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || crate::Error::new(crate::ErrorKind::BadVersion, s);
         let mut parts = [0u32; 3];
-        let mut n = 0;
-        for p in s.split('.') {
+        for (n, p) in s.split('.').enumerate() {
             if n == 3 || p.is_empty() || p.len() > 9 || !p.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
             }
             parts[n] = p.parse().map_err(|_| bad())?;
-            n += 1;
         }
         Ok(Version::new(parts[0], parts[1], parts[2]))
     }
@@ -190,9 +188,9 @@ impl Flavor {
     /// Parse the environment the way this flavor's program does, once, for many URLs.
     pub fn prepare(&self, env: &ProxyEnv) -> Prepared {
         let inner = match &self.rules {
-            Rules::Go(r) => PreparedInner::Go(go::Prepared::new(r, env)),
-            Rules::Docker(r) => PreparedInner::Go(go::Prepared::new(&r.go, &docker::daemon_env(r, env))),
-            Rules::Curl(r) => PreparedInner::Curl(curl::Prepared::new(r, env)),
+            Rules::Go(r) => PreparedInner::Go(Box::new(go::Prepared::new(r, env))),
+            Rules::Docker(r) => PreparedInner::Go(Box::new(go::Prepared::new(&r.go, &docker::daemon_env(r, env)))),
+            Rules::Curl(r) => PreparedInner::Curl(Box::new(curl::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -258,8 +256,8 @@ pub struct Prepared {
 
 #[derive(Clone, Debug)]
 enum PreparedInner {
-    Go(go::Prepared),
-    Curl(curl::Prepared),
+    Go(Box<go::Prepared>),
+    Curl(Box<curl::Prepared>),
 }
 
 impl Prepared {
@@ -291,10 +289,10 @@ mod tests {
             }
         }
         for c in go::CHANGES {
-            c.since.iter().for_each(|s| drop(v(s)));
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
         for c in curl::CHANGES {
-            c.since.iter().for_each(|s| drop(v(s)));
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
     }
 
