@@ -310,6 +310,16 @@ impl fmt::Display for Decision {
         } else if let Some(np) = &e.no_proxy {
             write!(f, "\n  {}={:?}: no entry matched ({} entries)", np.variable, np.value, np.entries.len())?;
         }
+        if let Some(np) = &e.no_proxy {
+            for d in &np.diagnostics {
+                let text = np.value.get(d.span.clone()).unwrap_or("");
+                write!(
+                    f,
+                    "\n  {} entry {:?} (bytes {}..{}): {}",
+                    np.variable, text, d.span.start, d.span.end, d.message
+                )?;
+            }
+        }
         for v in &e.variables {
             let status = match v.status {
                 VarStatus::Used => "used",

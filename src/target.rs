@@ -3,7 +3,7 @@
 //! Tools disagree on how they read a URL's host: brackets, zone IDs, IDN, `127.1`, trailing
 //! dots, percent-escapes, default ports. [`Target`] therefore only *splits* the string into
 //! components and keeps each one exactly as written; every flavor then reads the host and port
-//! the way its tool does (see `spec.md`, rules `R-*-URL-*`).
+//! the way its tool does (see `spec.md`, rules `R-GO-MATCH-1`, `R-GO-URL-*`, `R-CURL-MATCH-1`).
 
 use std::fmt;
 use std::ops::Range;

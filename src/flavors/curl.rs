@@ -40,25 +40,28 @@ pub enum Blanks {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CurlRules {
-    /// R-CURL-NP-1: ≤ 7.85 `check_noproxy` in url.c: string tail match for every host,
+    /// R-CURL-LEGACY-1: ≤ 7.85 `check_noproxy` in url.c: string tail match for every host,
     /// separators `,` and space only, no CIDR.
     pub legacy_no_proxy: bool,
-    /// R-CURL-NP-6: one trailing dot ignored on host and entry (7.87.0).
+    /// R-CURL-ENTRY-2: one trailing dot ignored on host and entry (7.87.0).
     pub trailing_dots_ignored: bool,
-    /// R-CURL-NP-2: blanks between entries.
+    /// R-CURL-NP-2, NP-3, NP-3a: blanks between entries.
     pub blanks: Blanks,
-    /// R-CURL-NP-8: IPv6 hosts recognised as addresses, so IPv6 entries and CIDR match
+    /// R-CURL-MATCH-2, R-CURL-ENTRY-4: IPv6 hosts recognised as addresses, so IPv6 entries and CIDR match
     /// (8.18.0); before, an IPv6 host is compared as text.
     pub ipv6_hosts_as_addresses: bool,
-    /// R-CURL-NP-9: `/bits` must be digits only (8.18.0); before, `atoi()` read it.
+    /// R-CURL-ENTRY-3: `/bits` must be digits only (8.18.0); before, `atoi()` read it.
     pub strict_prefix_bits: bool,
-    /// R-CURL-VAR-3: `ws://` falls back to http_proxy, `wss://` to https_proxy (8.4.0).
+    /// R-CURL-VAR-2: `ws://` falls back to http_proxy, `wss://` to https_proxy (8.4.0).
     pub ws_proxy_fallback: bool,
-    /// R-CURL-URL-4: WebSocket URLs supported by default builds (8.11.0; Debian's 7.88.1 has none).
+    /// R-CURL-SPEC-3: WebSocket URLs supported by default builds (8.11.0; Debian's 7.88.1 has none).
     pub websockets: bool,
-    /// R-CURL-VAL-2: a scheme-less proxy value gets a scheme guessed from its host name
+    /// R-CURL-PV-3/3a: a scheme-less proxy value gets a scheme guessed from its host name
     /// (`ftp.` → ftp, …) until 8.21.0.
     pub guess_proxy_scheme: bool,
+    /// R-CURL-PV-4a: a proxy without port gets its scheme's default port (http 80, https 443,
+    /// socks 1080) since 8.21.0 (read from source, not recorded); before, 1080 (https: 443).
+    pub proxy_port_from_scheme: bool,
 }
 
 const BASE: CurlRules = CurlRules {
@@ -70,20 +73,21 @@ const BASE: CurlRules = CurlRules {
     ws_proxy_fallback: false,
     websockets: false,
     guess_proxy_scheme: true,
+    proxy_port_from_scheme: false,
 };
 
 /// curl's behaviour changes, oldest first.
 pub const CHANGES: &[Change<CurlRules>] = &[
     Change {
         since: &["7.86.0"],
-        spec: "R-CURL-NP-1",
+        spec: "R-CURL-LEGACY-1",
         summary: "new lib/noproxy.c: IPv4 hosts compared as addresses, CIDR entries, tabs separate",
         upstream: "curl/curl 1e9a538e05 (#9773)",
         apply: |r| r.legacy_no_proxy = false,
     },
     Change {
         since: &["7.87.0"],
-        spec: "R-CURL-NP-6",
+        spec: "R-CURL-ENTRY-2",
         summary: "a trailing dot is ignored on the host and on each entry",
         upstream: "curl/curl b830f9ba9e",
         apply: |r| r.trailing_dots_ignored = true,
@@ -97,7 +101,7 @@ pub const CHANGES: &[Change<CurlRules>] = &[
     },
     Change {
         since: &["8.4.0"],
-        spec: "R-CURL-VAR-3",
+        spec: "R-CURL-VAR-2",
         summary: "ws:// falls back to http_proxy, wss:// to https_proxy",
         upstream: "curl/curl 43215842f2 (#12031)",
         apply: |r| r.ws_proxy_fallback = true,
@@ -111,14 +115,14 @@ pub const CHANGES: &[Change<CurlRules>] = &[
     },
     Change {
         since: &["8.11.0"],
-        spec: "R-CURL-URL-4",
+        spec: "R-CURL-SPEC-3",
         summary: "WebSockets enabled in default builds",
         upstream: "curl/curl RELEASE-NOTES 8.11.0",
         apply: |r| r.websockets = true,
     },
     Change {
         since: &["8.18.0"],
-        spec: "R-CURL-NP-8",
+        spec: "R-CURL-MATCH-2",
         summary: "IPv6 hosts matched as addresses (IPv6 CIDR works); strict /bits",
         upstream: "curl/curl ff2aaed9ba (#19828), 97b0abb46b",
         apply: |r| {
@@ -128,10 +132,17 @@ pub const CHANGES: &[Change<CurlRules>] = &[
     },
     Change {
         since: &["8.21.0"],
-        spec: "R-CURL-VAL-2",
+        spec: "R-CURL-PV-3a",
         summary: "no scheme guessing for scheme-less proxy values",
         upstream: "curl/curl e78b1b3ecc",
         apply: |r| r.guess_proxy_scheme = false,
+    },
+    Change {
+        since: &["8.21.0"],
+        spec: "R-CURL-PV-4a",
+        summary: "a proxy without port gets its scheme's default port (http: 80)",
+        upstream: "curl/curl bc40e09f63 (lib/peer.c Curl_peer_from_proxy_url)",
+        apply: |r| r.proxy_port_from_scheme = true,
     },
 ];
 
@@ -146,7 +157,7 @@ const PROTOCOLS: &[&str] = &[
     "pop3", "pop3s", "rtmp", "rtsp", "scp", "sftp", "smb", "smbs", "smtp", "smtps", "telnet", "tftp",
 ];
 
-/// `curl_getenv`: unset and empty are the same (R-CURL-VAR-1).
+/// `curl_getenv`: unset and empty are the same (R-CURL-VAR-3).
 fn getenv<'e>(env: &'e ProxyEnv, name: &str, notes: &mut Vec<VarNote>, taken: bool) -> Option<&'e str> {
     let v = env.get(name);
     let status = match v {
@@ -211,7 +222,7 @@ impl Prepared {
                 return (Outcome::Direct, ex);
             }
         }
-        // detect_proxy (R-CURL-VAR-2 … 4).
+        // detect_proxy (R-CURL-VAR-1, R-CURL-VAR-2, R-CURL-VAR-5).
         let mut names: Vec<String> = vec![format!("{scheme}_proxy")];
         if scheme != "http" {
             names.push(format!("{}_PROXY", scheme.to_ascii_uppercase()));
@@ -262,10 +273,10 @@ fn is_blank(c: u8) -> bool {
     c == b' ' || c == b'\t'
 }
 
-/// Tokenise NO_PROXY the way `Curl_check_noproxy` walks it (R-CURL-NP-1 … 3).
+/// Tokenise NO_PROXY the way `Curl_check_noproxy` walks it (R-CURL-NP-1 … 3a).
 fn parse_no_proxy(r: &CurlRules, value: &str) -> ParsedNoProxy {
     let mut out = ParsedNoProxy::default();
-    // R-CURL-NP-4: `*` only as the whole value.
+    // R-CURL-NP-1: `*` only as the whole value.
     if value == "*" {
         out.entries.push(Entry::new("*", 0..1, EntryKind::All));
         return out;
@@ -538,7 +549,7 @@ fn ipv4_normalize(host: &str) -> Option<Ipv4Addr> {
     Some(Ipv4Addr::from(v as u32))
 }
 
-/// Read the URL the way curl's URL parser does (R-CURL-URL-1 … 4): scheme, host name as
+/// Read the URL the way curl's URL parser does (R-CURL-MATCH-1): scheme, host name as
 /// compared by NO_PROXY, port.
 fn read_url(r: &CurlRules, target: &Target) -> Result<(String, HostView), DecisionError> {
     let bad = |m: &str| DecisionError::InvalidUrl { message: m.to_owned() };
@@ -589,7 +600,7 @@ fn read_url(r: &CurlRules, target: &Target) -> Result<(String, HostView), Decisi
         let text = if canon.len() < addr_s.len() { canon } else { addr_s.to_owned() };
         (text, Some(IpAddr::V6(a)))
     } else {
-        // The host is URL-decoded, then checked (R-CURL-URL-2).
+        // The host is URL-decoded, then checked (R-CURL-MATCH-1).
         let raw = &percent_decode(raw).ok_or_else(|| bad("bad host name"))?;
         if raw.bytes().any(|b| b" \r\n\t/:#?!@{}[]\\$'\"^`*<>=;,+&()%".contains(&b) || b < 0x20) {
             return Err(bad("bad host name"));
@@ -632,7 +643,7 @@ enum ProxyError {
     Scheme(String),
 }
 
-/// `parse_proxy` (R-CURL-VAL-1 … 4).
+/// `parse_proxy` (R-CURL-PV-1 … 6).
 fn parse_proxy(r: &CurlRules, value: &str) -> Result<ProxyUrl, ProxyError> {
     if value.bytes().any(|b| b <= b' ' || b == 0x7f) || value.starts_with('/') {
         return Err(ProxyError::Syntax);
@@ -676,7 +687,12 @@ fn parse_proxy(r: &CurlRules, value: &str) -> Result<ProxyUrl, ProxyError> {
     if !matches!(scheme.as_str(), "http" | "https" | "socks" | "socks4" | "socks4a" | "socks5" | "socks5h") {
         return Err(ProxyError::Scheme(scheme));
     }
-    let port = port.unwrap_or(if scheme == "https" { 443 } else { 1080 });
+    let default = match scheme.as_str() {
+        "https" => 443,
+        "http" if r.proxy_port_from_scheme => 80,
+        _ => 1080,
+    };
+    let port = port.unwrap_or(default);
     Ok(ProxyUrl::new(&scheme, t.userinfo().map(str::to_owned), host, port))
 }
 

@@ -1,7 +1,7 @@
 //! Docker — the Engine daemon (`dockerd`) and the docker CLI's own requests. Both decide with
 //! Go's `net/http.ProxyFromEnvironment`, so matching is the Go flavor of the Go release the
-//! binary was built with (R-DOCKER-GO-1); what differs is where the daemon's variables come
-//! from (R-DOCKER-SRC-*): its environment in both spellings, then `daemon.json` `"proxies"` or
+//! binary was built with (R-DOCKER-SRC-1); what differs is where the daemon's variables come
+//! from (R-DOCKER-SRC-2, R-DOCKER-SRC-3): its environment in both spellings, then `daemon.json` `"proxies"` or
 //! the `--http-proxy/--https-proxy/--no-proxy` flags, which overwrite both spellings at start-up
 //! (moby `daemon/command/daemon.go` `configureProxyEnv`, `overrideProxyEnv`;
 //! `daemon/config/config.go` `Proxies`). Vectors: tests/conformance/recorded/docker-cli@28.2.2.jsonl.
@@ -18,24 +18,34 @@ pub const INFO: FamilyInfo = FamilyInfo {
     summary: "Docker Engine daemon and docker CLI (Go's rules for the Go they were built with; daemon.json proxies)",
     earliest: "18.09",
     latest: "28.2.2",
-    versions: &["18.09", "19.03", "20.10", "23.0", "24.0", "25.0", "26.0", "27.0", "28.0", "28.0.2", "28.2.2"],
+    versions: &[
+        "18.09", "18.09.9", "19.03", "20.10", "20.10.8", "20.10.24", "23.0", "24.0", "25.0", "26.0", "27.0", "28.0",
+        "28.0.2", "28.2.2",
+    ],
 };
 
 /// Engine release → Go release it was built with (moby `Dockerfile` `GO_VERSION` at the
-/// release tag; spec.md R-DOCKER-GO-2). The first row whose engine version is ≤ the requested
-/// one applies.
+/// release tags; spec.md "Docker Engine / CLI version → Go → flavor"). Sorted by engine
+/// version; the last row ≤ the requested release applies, so backport lines (23.0.18,
+/// 25.0.10) sit between their neighbours. Distribution packages build with their own Go:
+/// check `docker version`.
 pub const ENGINE_GO: &[(&str, &str)] = &[
     ("18.09", "1.10.8"),
+    ("18.09.9", "1.11.13"),
     ("19.03", "1.12.17"),
     ("20.10", "1.13.15"),
+    ("20.10.8", "1.16.7"),
+    ("20.10.24", "1.19.7"),
     ("23.0", "1.19.5"),
+    ("23.0.18", "1.23.8"),
     ("24.0", "1.20.4"),
     ("25.0", "1.21.6"),
+    ("25.0.10", "1.23.8"),
     ("26.0", "1.21.8"),
     ("27.0", "1.21.11"),
     ("28.0", "1.23.6"),
     ("28.0.2", "1.23.7"),
-    ("28.2.2", "1.24.3"),
+    ("28.2", "1.24.3"),
 ];
 
 /// What the Docker flavor knows about one engine release.
@@ -77,7 +87,7 @@ pub struct DaemonProxies {
 }
 
 /// Apply a daemon proxy configuration the way `configureProxyEnv` does at start-up
-/// (R-DOCKER-SRC-3): every *non-empty* value overwrites **both** spellings of its variable; an
+/// (R-DOCKER-SRC-3, R-DOCKER-SRC-4): every *non-empty* value overwrites **both** spellings of its variable; an
 /// empty value leaves the inherited environment alone (it cannot unset). Returns the new
 /// environment and the warnings dockerd logs ("overriding existing proxy variable …", with
 /// credentials masked).

@@ -32,10 +32,10 @@ pub const INFO: FamilyInfo = FamilyInfo {
 #[non_exhaustive]
 pub enum GoNoProxy {
     /// Go ≤ 1.10 `useProxy`: `*` only as the whole value, ports stripped and ignored,
-    /// `.x` also matches `x`, string comparison only (R-GO-LEGACY-*).
+    /// `.x` also matches `x`, string comparison only (R-GO-NP-5, R-GO-ENTRY-7, R-GO-MATCH-8).
     Legacy,
     /// Go ≥ 1.11 `httpproxy`: `*` anywhere, CIDR, IPs, `host:port`, `*.x`/`.x` = subdomains
-    /// only (R-GO-NP-*).
+    /// only (R-GO-NP-1 … 4, R-GO-ENTRY-1 … 6).
     Httpproxy,
 }
 
@@ -43,21 +43,21 @@ pub enum GoNoProxy {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct GoRules {
-    /// R-GO-NP-1 / R-GO-LEGACY-1.
+    /// R-GO-NP-1, R-GO-NP-5, R-GO-ENTRY-7.
     pub no_proxy: GoNoProxy,
-    /// R-GO-VAR-4: `https` URLs fall back to HTTP_PROXY and every non-https scheme uses it (≤ 1.15).
+    /// R-GO-VAR-3a/3b: `https` URLs fall back to HTTP_PROXY and every non-https scheme uses it (≤ 1.15).
     pub https_falls_back_to_http_proxy: bool,
-    /// R-GO-NP-9: non-ASCII NO_PROXY entries are converted to punycode (≥ 1.19).
+    /// R-GO-ENTRY-5: non-ASCII NO_PROXY entries are converted to punycode (≥ 1.19).
     pub idn_entries: bool,
-    /// R-GO-VAL-2: any proxy scheme with a host is kept (x/net 8c07e20f); before, only
+    /// R-GO-PV-1/PV-2: any proxy scheme with a host is kept (x/net 8c07e20f); before, only
     /// http/https/socks5 were kept and anything else got `http://` prepended.
     pub any_proxy_scheme: bool,
-    /// R-GO-MATCH-5: an IP host (zone IDs allowed) is only checked against IP/CIDR entries
+    /// R-GO-MATCH-2: an IP host (zone IDs allowed) is only checked against IP/CIDR entries
     /// (CVE-2025-22870 fix, Go 1.23.7 / 1.24.1).
     pub ip_hosts_skip_domain_entries: bool,
-    /// R-GO-VAL-3: an unparsable proxy value fails each request (≤ 1.10) instead of being ignored.
+    /// R-GO-PV-3/PV-4: an unparsable proxy value fails each request (≤ 1.10) instead of being ignored.
     pub invalid_proxy_fails: bool,
-    /// R-GO-VAL-4: `socks5h` has default port 1080 in `net/http`'s `portMap`.
+    /// R-GO-PV-6: `socks5h` has default port 1080 in `net/http`'s `portMap`.
     pub socks5h_default_port: bool,
 }
 
@@ -85,21 +85,21 @@ pub const CHANGES: &[Change<GoRules>] = &[
     },
     Change {
         since: &["1.16"],
-        spec: "R-GO-VAR-4",
+        spec: "R-GO-VAR-3",
         summary: "https URLs use only HTTPS_PROXY; schemes other than http/https are never proxied",
         upstream: "golang/net 7b1cca23 (golang/go#40909)",
         apply: |r| r.https_falls_back_to_http_proxy = false,
     },
     Change {
         since: &["1.19"],
-        spec: "R-GO-NP-9",
+        spec: "R-GO-ENTRY-5",
         summary: "non-ASCII NO_PROXY entries converted to punycode",
         upstream: "golang/net de3da570",
         apply: |r| r.idn_entries = true,
     },
     Change {
         since: &["1.23"],
-        spec: "R-GO-VAL-2",
+        spec: "R-GO-PV-1",
         summary: "any proxy scheme with a host is kept as written (socks5h://, …)",
         upstream: "golang/net 8c07e20f (golang/go#24135)",
         apply: |r| {
@@ -109,7 +109,7 @@ pub const CHANGES: &[Change<GoRules>] = &[
     },
     Change {
         since: &["1.23.7", "1.24.1"],
-        spec: "R-GO-MATCH-5",
+        spec: "R-GO-MATCH-2",
         summary: "IP hosts (incl. IPv6 zone IDs) never match domain entries (CVE-2025-22870)",
         upstream: "golang/net cde1dda9 (golang/go#71984)",
         apply: |r| r.ip_hosts_skip_domain_entries = true,
@@ -139,7 +139,7 @@ fn env_any<'e>(env: &'e ProxyEnv, names: &[&str], notes: &mut Vec<VarNote>) -> O
     found
 }
 
-/// Go `parseProxy` (R-GO-VAL-1 … R-GO-VAL-2): the URL Go will use, or why not.
+/// Go `parseProxy` (R-GO-PV-1, R-GO-PV-2): the URL Go will use, or why not.
 fn parse_proxy(r: &GoRules, value: &str) -> Result<GoUrl, String> {
     let first = go_url::parse(value);
     let retry = match &first {
@@ -155,7 +155,7 @@ fn parse_proxy(r: &GoRules, value: &str) -> Result<GoUrl, String> {
     first
 }
 
-/// `portMap` of `net/http` (R-GO-VAL-4).
+/// `portMap` of `net/http` (R-GO-PV-6).
 fn default_port(r: &GoRules, scheme: &str) -> Option<u16> {
     match scheme {
         "http" => Some(80),
@@ -237,48 +237,41 @@ impl Prepared {
                 return (Outcome::Error { error: DecisionError::InvalidUrl { message } }, ex);
             }
         };
-        // R-GO-VAR-3/4: which proxy applies to this scheme.
-        let mut candidates: Vec<&ProxyVar> = Vec::new();
-        let mut http_used = false;
-        match url.scheme.as_str() {
-            "https" => {
-                candidates.push(&self.https);
-                if r.https_falls_back_to_http_proxy && self.https.variable.is_empty() {
-                    candidates.push(&self.http);
-                    http_used = true;
-                }
+        // R-GO-VAR-3/3a/3b: which proxy applies to this scheme.
+        let https_missing = match r.no_proxy {
+            // Go ≤ 1.10 looks at the string (R-GO-VAR-3b), 1.11–1.15 at the parsed value (R-GO-VAR-3a).
+            GoNoProxy::Legacy => self.https.variable.is_empty(),
+            GoNoProxy::Httpproxy => self.https.parsed.is_err(),
+        };
+        let fallback = r.https_falls_back_to_http_proxy;
+        let chosen: Option<&ProxyVar> = match url.scheme.as_str() {
+            "https" if fallback && https_missing => {
+                ex.variables.extend(self.https.notes.iter().cloned());
+                Some(&self.http)
             }
-            "http" => {
-                candidates.push(&self.http);
-                http_used = true;
-            }
-            _ if r.https_falls_back_to_http_proxy => {
-                candidates.push(&self.http);
-                http_used = true;
-            }
-            _ => {}
-        }
-        for c in &candidates {
-            ex.variables.extend(c.notes.iter().cloned());
-        }
-        let chosen = candidates.iter().rev().find(|c| !c.variable.is_empty()).copied();
+            "https" => Some(&self.https),
+            "http" => Some(&self.http),
+            _ if fallback => Some(&self.http),
+            _ => None,
+        };
         let Some(chosen) = chosen else {
-            ex.rule = if candidates.is_empty() { Rule::SchemeNotProxied } else { Rule::NoProxyVariable };
-            if candidates.is_empty() {
-                ex.notes.push(format!("Go proxies only http and https URLs, not {:?}", url.scheme));
-            }
+            ex.rule = Rule::SchemeNotProxied;
+            ex.notes.push(format!("Go proxies only http and https URLs, not {:?}", url.scheme));
             return (Outcome::Direct, ex);
         };
-        // The https proxy wins when both are candidates.
-        let chosen = if candidates.len() == 2 && !self.https.variable.is_empty() { &self.https } else { chosen };
-        let via_http = http_used && std::ptr::eq(chosen, &self.http);
-        // Modern Go drops an unparsable value at init: as if unset (R-GO-VAL-3).
+        ex.variables.extend(chosen.notes.iter().cloned());
+        if chosen.variable.is_empty() {
+            ex.rule = Rule::NoProxyVariable;
+            return (Outcome::Direct, ex);
+        }
+        let via_http = std::ptr::eq(chosen, &self.http);
+        // Modern Go drops an unparsable value at init: as if unset (R-GO-PV-4).
         if chosen.parsed.is_err() && !r.invalid_proxy_fails {
             ex.rule = Rule::InvalidProxyIgnored;
             ex.notes.push(format!("Go cannot parse {} and ignores it", chosen.variable));
             return (Outcome::Direct, ex);
         }
-        // R-GO-CGI-1: the refusal comes before NO_PROXY and before the localhost rule.
+        // R-GO-VAR-4, R-GO-SPEC-2: the refusal comes before NO_PROXY and before the localhost rule.
         if via_http && self.cgi.is_some() {
             ex.rule = Rule::Cgi;
             ex.notes.push("REQUEST_METHOD is set: Go refuses HTTP_PROXY (httpoxy)".into());
@@ -308,7 +301,7 @@ impl Prepared {
     /// `useProxy(canonicalAddr(url))`, inverted: `(bypass, rule, matched entry, host view)`.
     fn use_proxy(&self, url: &GoUrl) -> (bool, Rule, Option<usize>, Option<HostView>) {
         let r = &self.rules;
-        // canonicalAddr (R-GO-URL-2): Hostname, IDNA to ASCII, port or scheme default.
+        // canonicalAddr (R-GO-MATCH-1): Hostname, IDNA to ASCII, port or scheme default.
         let raw_host = url.hostname();
         let host = idna_ascii(raw_host).unwrap_or_else(|_| raw_host.to_owned());
         let port_s = match url.port() {
@@ -399,7 +392,7 @@ fn go_trim(s: &str) -> &str {
     s.trim_matches(char::is_whitespace)
 }
 
-/// Go ≤ 1.10 (R-GO-LEGACY-1 … 4).
+/// Go ≤ 1.10 (R-GO-NP-5, R-GO-ENTRY-7).
 fn parse_legacy(value: &str) -> ParsedNoProxy {
     let mut out = ParsedNoProxy::default();
     if value == "*" {
@@ -471,7 +464,7 @@ fn split_host_port(p: &str) -> Option<(&str, &str)> {
     Some((host, port))
 }
 
-/// Go ≥ 1.11 `config.init` (R-GO-NP-1 … 9).
+/// Go ≥ 1.11 `config.init` (R-GO-NP-1 … 4, R-GO-ENTRY-1 … 6).
 fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
     let mut out = ParsedNoProxy::default();
     let mut star: Option<usize> = None;

@@ -1,7 +1,7 @@
 //! The parts of Go's `net/url.Parse` that decide what Go's proxy code sees
 //! (golang/go `src/net/url/url.go`, go1.19 … go1.24: `getScheme`, `parse`, `parseAuthority`,
 //! `parseHost`, `validOptionalPort`, `unescape` in host mode, `shouldEscape`, `Hostname`,
-//! `Port`). Spec: R-GO-URL-1 … R-GO-URL-5.
+//! `Port`). Spec: R-GO-URL-1 … R-GO-URL-3.
 
 /// A URL as Go's `url.Parse` returns it (only the fields the proxy logic reads).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,7 +101,7 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
                     let end = (i + 3).min(b.len());
                     return Err(format!("invalid URL escape {:?}", String::from_utf8_lossy(&b[i..end])));
                 };
-                // Only non-ASCII bytes may be escaped in a host, except %25 (R-GO-URL-3).
+                // Only non-ASCII bytes may be escaped in a host, except %25 (R-GO-URL-2).
                 if mode == Mode::Host && h < 8 && &s[i..i + 3] != "%25" {
                     return Err(format!("invalid URL escape {:?}", &s[i..i + 3]));
                 }
