@@ -46,30 +46,30 @@ impl<T> serde::Serialize for Secret<T> {
 /// The marker that replaces credentials.
 pub const REDACTED: &str = "***";
 
-/// Redact the userinfo of anything that looks like a proxy value, parsed or not:
-/// `http://user:pass@h:1` → `http://***@h:1`, `user:pass@h:1` → `***@h:1`. Strings without
-/// `@` in their authority are returned unchanged (borrowed).
+/// Redact the userinfo of anything that looks like a proxy value or URL, parsed or not:
+/// `http://user:pass@h:1` → `http://***@h:1`, `user:pass@h:1` → `***@h:1`. Everything between
+/// the scheme and the last `@` is redacted; strings without `@` are returned unchanged.
 ///
 /// ```
 /// use noproxy::redact_value;
 /// assert_eq!(redact_value("http://u:p%40ss@proxy.invalid:3128/"), "http://***@proxy.invalid:3128/");
 /// assert_eq!(redact_value("u:p@proxy.invalid"), "***@proxy.invalid");
 /// assert_eq!(redact_value("  socks5h://tok@[::1]:1080"), "  socks5h://***@[::1]:1080");
+/// assert_eq!(redact_value("http://u:s3cr#t/x@proxy.invalid"), "http://***@proxy.invalid");
 /// assert_eq!(redact_value("docker:2375"), "docker:2375");
 /// ```
 pub fn redact_value(value: &str) -> Cow<'_, str> {
+    // Userinfo ends at the last `@`. Passwords may hold unescaped `#`, `/` or `?`, which a
+    // strict parser would read as the end of the authority, so take the last `@` anywhere:
+    // redacting too much is harmless, too little is not.
     let start = value.find("://").map(|i| i + 3).unwrap_or(0);
-    let rest = &value[start..];
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
-    match authority.rfind('@') {
+    match value[start..].rfind('@') {
         None => Cow::Borrowed(value),
         Some(at) => {
-            let mut out = String::with_capacity(value.len());
-            // Keep leading blanks visible: they matter for diagnosis and are not secret.
+            let authority = &value[start..start + at];
             let lead = authority.len() - authority.trim_start().len();
-            out.push_str(&value[..start]);
-            out.push_str(&authority[..lead.min(at)]);
+            let mut out = String::with_capacity(value.len());
+            out.push_str(&value[..start + lead]);
             out.push_str(REDACTED);
             out.push_str(&value[start + at..]);
             Cow::Owned(out)

@@ -34,15 +34,10 @@ impl fmt::Debug for Target {
     }
 }
 
-/// Displays the URL with any userinfo redacted.
+/// Displays the URL with anything that could be userinfo redacted (see [`crate::redact_value`]).
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.userinfo {
-            Some(u) => {
-                write!(f, "{}***{}", &self.raw[..u.start], &self.raw[u.end..])
-            }
-            None => f.write_str(&self.raw),
-        }
+        f.write_str(&crate::secret::redact_value(&self.raw))
     }
 }
 

@@ -69,7 +69,9 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             }
             "-e" | "--env" => {
                 let kv = value("--env")?;
-                let (k, v) = kv.split_once('=').ok_or_else(|| format!("--env wants NAME=VALUE, got {kv:?}"))?;
+                let (k, v) = kv
+                    .split_once('=')
+                    .ok_or_else(|| format!("--env wants NAME=VALUE, got {:?}", noproxy::redact_value(&kv)))?;
                 a.env.push((k.to_owned(), v.to_owned()));
             }
             "--clean-env" => a.clean_env = true,
@@ -78,7 +80,9 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                 a.rest.extend(argv[i + 1..].iter().cloned());
                 break;
             }
-            s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
+            s if s.starts_with('-') && s.len() > 1 => {
+                return Err(format!("unknown option {}", noproxy::redact_value(s)))
+            }
             _ => a.rest.push(argv[i].clone()),
         }
         i += 1;

@@ -656,7 +656,7 @@ fn parse_proxy(r: &CurlRules, value: &str) -> Result<ProxyUrl, ProxyError> {
             let guess = if r.guess_proxy_scheme {
                 ["ftp", "dict", "ldap", "imap", "smtp", "pop3"]
                     .into_iter()
-                    .find(|s| value.len() > s.len() && value[..s.len() + 1].eq_ignore_ascii_case(&format!("{s}.")))
+                    .find(|s| value.get(..s.len() + 1).is_some_and(|p| p.eq_ignore_ascii_case(&format!("{s}."))))
                     .unwrap_or("http")
             } else {
                 "http"

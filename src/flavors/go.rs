@@ -234,6 +234,12 @@ impl Prepared {
             Ok(u) => u,
             Err(message) => {
                 ex.rule = Rule::InvalidUrl;
+                // Go's message quotes parts of the URL; withhold it when credentials may be in it.
+                let message = if target.as_str().contains('@') {
+                    "Go's url.Parse rejects the URL (details withheld: the URL may contain credentials)".to_owned()
+                } else {
+                    message
+                };
                 return (Outcome::Error { error: DecisionError::InvalidUrl { message } }, ex);
             }
         };
