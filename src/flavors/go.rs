@@ -373,12 +373,7 @@ impl Prepared {
                     np.entries.iter().position(|e| match &e.kind {
                         EntryKind::All => true,
                         EntryKind::Domain { name, apex, subdomains } => {
-                            ((*subdomains
-                                && lower.len() > name.len()
-                                && lower.ends_with(name.as_str())
-                                && lower.as_bytes()[lower.len() - name.len() - 1] == b'.')
-                                || (*apex && lower == *name))
-                                && port_ok(e)
+                            ((*subdomains && is_subdomain_of(&lower, name)) || (*apex && lower == *name)) && port_ok(e)
                         }
                         _ => false,
                     })
@@ -539,10 +534,9 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
         out.entries.push(entry);
     }
     if let Some(s) = star {
-        for (i, e) in out.entries.iter_mut().enumerate().take(s) {
+        for e in out.entries.iter_mut().take(s) {
             if !matches!(e.kind, EntryKind::Ignored { .. }) {
                 e.kind = EntryKind::Ignored { reason: format!("replaced by `*` (entry #{s})") };
-                let _ = i;
             }
         }
     }
