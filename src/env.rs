@@ -2,6 +2,7 @@
 
 use std::ffi::OsString;
 use std::fmt;
+use std::net::IpAddr;
 
 use crate::secret::redact_value;
 
@@ -97,6 +98,24 @@ pub fn is_proxy_variable(name: &str) -> bool {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProxyEnv {
     vars: Vec<EnvVar>,
+    /// JVM system properties (`http.proxyHost`, `http.nonProxyHosts`, …): the Java flavor reads
+    /// these and ignores the environment. Kept as written, in insertion order.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    properties: Vec<EnvVar>,
+    /// Name resolution as data (an `/etc/hosts` of the scenario): flavors that resolve names
+    /// (Ruby) look names up here; a name not listed does not resolve.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    hosts: Vec<HostsEntry>,
+}
+
+/// One name → addresses line of [`ProxyEnv`]'s resolver table.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct HostsEntry {
+    /// The name as a flavor would look it up (compared ASCII-case-insensitively).
+    pub name: String,
+    /// Its addresses, in resolver order.
+    pub addrs: Vec<IpAddr>,
 }
 
 /// A non-fatal problem found while reading an environment.
@@ -231,9 +250,54 @@ impl ProxyEnv {
         &self.vars
     }
 
-    /// True when no variable is set.
+    /// True when no variable, property or host is set.
     pub fn is_empty(&self) -> bool {
-        self.vars.is_empty()
+        self.vars.is_empty() && self.properties.is_empty() && self.hosts.is_empty()
+    }
+
+    /// Set (or replace) a JVM system property (`-Dname=value`). Only the Java flavor reads them.
+    pub fn set_property(&mut self, name: &str, value: &str) {
+        let var =
+            EnvVar { name: name.to_owned(), value: value.to_owned(), lossy: false, provenance: Provenance::Given };
+        if let Some(slot) = self.properties.iter_mut().find(|v| v.name == name) {
+            *slot = var;
+        } else {
+            self.properties.push(var);
+        }
+    }
+
+    /// The JVM system property with exactly this name.
+    pub fn property(&self, name: &str) -> Option<&EnvVar> {
+        self.properties.iter().find(|v| v.name == name)
+    }
+
+    /// Every JVM system property, in insertion order.
+    pub fn properties(&self) -> &[EnvVar] {
+        &self.properties
+    }
+
+    /// Make `name` resolve to `addr` (appended to its addresses). Nothing resolves unless listed.
+    pub fn add_host(&mut self, name: &str, addr: IpAddr) {
+        if let Some(h) = self.hosts.iter_mut().find(|h| h.name.eq_ignore_ascii_case(name)) {
+            h.addrs.push(addr);
+        } else {
+            self.hosts.push(HostsEntry { name: name.to_owned(), addrs: vec![addr] });
+        }
+    }
+
+    /// Resolve a name with the table given to [`ProxyEnv::add_host`] (ASCII-case-insensitive;
+    /// a trailing dot is ignored). `None`: the name does not resolve.
+    pub fn resolve(&self, name: &str) -> Option<&[IpAddr]> {
+        let name = name.strip_suffix('.').unwrap_or(name);
+        self.hosts
+            .iter()
+            .find(|h| h.name.strip_suffix('.').unwrap_or(&h.name).eq_ignore_ascii_case(name))
+            .map(|h| h.addrs.as_slice())
+    }
+
+    /// The resolver table.
+    pub fn hosts(&self) -> &[HostsEntry] {
+        &self.hosts
     }
 }
 
@@ -269,6 +333,18 @@ impl ProxyEnvBuilder {
     /// Remove a variable.
     pub fn unset(mut self, name: &str) -> Self {
         self.env.unset(name);
+        self
+    }
+
+    /// Set a JVM system property (`-Dname=value`; read by the Java flavor only).
+    pub fn property(mut self, name: &str, value: &str) -> Self {
+        self.env.set_property(name, value);
+        self
+    }
+
+    /// Make `name` resolve to `addr` (for flavors that resolve names, such as Ruby).
+    pub fn resolve(mut self, name: &str, addr: IpAddr) -> Self {
+        self.env.add_host(name, addr);
         self
     }
 

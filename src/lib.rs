@@ -42,7 +42,9 @@ mod secret;
 mod target;
 
 pub use decision::{Decision, DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
-pub use env::{is_proxy_variable, EnvDiagnostic, EnvVar, Provenance, ProxyEnv, ProxyEnvBuilder, PROXY_VARIABLES};
+pub use env::{
+    is_proxy_variable, EnvDiagnostic, EnvVar, HostsEntry, Provenance, ProxyEnv, ProxyEnvBuilder, PROXY_VARIABLES,
+};
 pub use error::{Error, ErrorKind};
 pub use flavors::{Family, Flavor, Prepared, Version};
 pub use noproxy::{Entry, EntryKind, NoProxyDiagnostic};

@@ -1,0 +1,187 @@
+//! Shared by every subcommand: argument parsing, the environment, the stable decision JSON.
+
+use std::io;
+use std::process::ExitCode;
+
+use noproxy::{Decision, Flavor, ProxyEnv};
+use serde_json::{json, Map, Value};
+
+/// Options every subcommand understands, plus the subcommand's own (`extra`).
+#[derive(Default)]
+pub struct Args {
+    /// `-f/--flavor` in order.
+    pub flavors: Vec<Flavor>,
+    /// `-e/--env NAME=VALUE` in order.
+    pub env: Vec<(String, String)>,
+    /// `-D/--property NAME=VALUE` (JVM system properties) in order.
+    pub properties: Vec<(String, String)>,
+    /// `--resolve NAME=IP` in order.
+    pub resolve: Vec<(String, std::net::IpAddr)>,
+    /// `--clean-env`.
+    pub clean_env: bool,
+    /// `--json`.
+    pub json: bool,
+    /// `--show-credentials`: print proxy credentials instead of redacting them.
+    pub show_credentials: bool,
+    /// The subcommand's own options, `(flag, value)` (value empty for switches), in order.
+    pub extra: Vec<(String, String)>,
+    /// Positional arguments.
+    pub rest: Vec<String>,
+}
+
+#[allow(dead_code)] // helpers for subcommands' own options
+impl Args {
+    /// The last value of a subcommand option.
+    pub fn opt(&self, flag: &str) -> Option<&str> {
+        self.extra.iter().rev().find(|(f, _)| f == flag).map(|(_, v)| v.as_str())
+    }
+    /// Every value of a repeatable subcommand option.
+    pub fn opts<'a>(&'a self, flag: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.extra.iter().filter(move |(f, _)| f == flag).map(|(_, v)| v.as_str())
+    }
+    /// Was a subcommand switch given?
+    pub fn has(&self, flag: &str) -> bool {
+        self.extra.iter().any(|(f, _)| f == flag)
+    }
+}
+
+/// A subcommand's own option: its spellings (`["-o", "--output"]`) and whether it takes a value.
+pub struct Opt {
+    pub names: &'static [&'static str],
+    pub takes_value: bool,
+}
+
+fn kv(flag: &str, s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("{flag} wants NAME=VALUE, got {:?}", noproxy::redact_value(s)))
+}
+
+pub fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("noproxy-check: {msg}\nTry 'noproxy-check --help'.");
+    ExitCode::from(2)
+}
+
+/// Parse the common options and the subcommand's `own` options (stored under their first name).
+pub fn parse_args(argv: &[String], own: &[Opt]) -> Result<Args, String> {
+    let mut a = Args::default();
+    let mut i = 0;
+    while i < argv.len() {
+        let arg = argv[i].as_str();
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+            _ => (arg, None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            i += 1;
+            argv.get(i).cloned().ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag {
+            "-f" | "--flavor" => {
+                let id = value("--flavor")?;
+                a.flavors.push(id.parse::<Flavor>().map_err(|e| e.to_string())?);
+            }
+            "-e" | "--env" => {
+                let s = value("--env")?;
+                a.env.push(kv("--env", &s)?);
+            }
+            "-D" | "--property" => {
+                let s = value("--property")?;
+                a.properties.push(kv("--property", &s)?);
+            }
+            "--resolve" => {
+                let s = value("--resolve")?;
+                let (name, ip) = kv("--resolve", &s)?;
+                let ip = ip.parse().map_err(|_| format!("--resolve wants NAME=IP, {ip:?} is not an IP address"))?;
+                a.resolve.push((name, ip));
+            }
+            "--clean-env" => a.clean_env = true,
+            "--json" => a.json = true,
+            "--show-credentials" => a.show_credentials = true,
+            f if own.iter().any(|o| o.names.contains(&f)) => {
+                let o = own.iter().find(|o| o.names.contains(&f)).expect("just matched");
+                let v = if o.takes_value {
+                    value(o.names[o.names.len() - 1])?
+                } else if inline.is_some() {
+                    return Err(format!("{f} takes no value"));
+                } else {
+                    String::new()
+                };
+                a.extra.push((o.names[o.names.len() - 1].to_owned(), v));
+            }
+            "--" => {
+                a.rest.extend(argv[i + 1..].iter().cloned());
+                break;
+            }
+            s if s.starts_with('-') && s.len() > 1 => {
+                return Err(format!("unknown option {}", noproxy::redact_value(s)))
+            }
+            _ => a.rest.push(argv[i].clone()),
+        }
+        i += 1;
+    }
+    Ok(a)
+}
+
+/// The stable JSON object for one decision (batch line and `--json` result).
+pub fn decision_json(d: &Decision) -> Map<String, Value> {
+    let e = &d.explanation;
+    let mut m = Map::new();
+    m.insert("flavor".into(), json!(d.flavor));
+    m.insert("decision".into(), json!(d.outcome.kind()));
+    m.insert("proxy".into(), json!(d.outcome.proxy().map(|p| p.endpoint())));
+    m.insert("variable".into(), json!(d.outcome.variable()));
+    m.insert("reason".into(), json!(e.rule.as_str()));
+    if let noproxy::Outcome::Error { error } = &d.outcome {
+        m.insert("error".into(), json!(error.to_string()));
+        m.insert("error_kind".into(), serde_json::to_value(error).unwrap_or(Value::Null)["kind"].clone());
+    }
+    m.insert("proxy_has_credentials".into(), json!(d.outcome.proxy().is_some_and(|p| p.has_credentials())));
+    m.insert("no_proxy_variable".into(), json!(e.no_proxy.as_ref().map(|n| &n.variable)));
+    m.insert(
+        "matched_entry".into(),
+        match (e.matched_entry(), e.matched) {
+            (Some(en), Some(i)) => json!({
+                "index": i, "text": en.text, "span": [en.span.start, en.span.end],
+                "kind": serde_json::to_value(&en.kind).unwrap_or(Value::Null)["kind"].clone(),
+                "meaning": en.kind.to_string(),
+            }),
+            _ => Value::Null,
+        },
+    );
+    m.insert("explanation".into(), serde_json::to_value(e).unwrap_or(Value::Null));
+    m
+}
+
+pub fn build_env(a: &Args) -> ProxyEnv {
+    let mut env = if a.clean_env {
+        ProxyEnv::new()
+    } else {
+        let (env, diags) = ProxyEnv::from_process();
+        for d in diags {
+            eprintln!("noproxy-check: warning: {d}");
+        }
+        env
+    };
+    for (k, v) in &a.env {
+        env.set(k, v);
+    }
+    for (k, v) in &a.properties {
+        env.set_property(k, v);
+    }
+    for (k, ip) in &a.resolve {
+        env.add_host(k, *ip);
+    }
+    env
+}
+
+pub fn write_or_fail(r: io::Result<()>) -> ExitCode {
+    if r.is_err() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,46 @@
+//! `noproxy-check [OPTIONS] URL...`: decide each URL for each flavor.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use noproxy::Flavor;
+use serde_json::{json, Value};
+
+use crate::common::{build_env, decision_json, usage_error, write_or_fail, Args};
+
+pub fn run(a: Args) -> ExitCode {
+    if a.rest.is_empty() {
+        return usage_error("no URL given");
+    }
+    let flavors = if a.flavors.is_empty() { Flavor::defaults() } else { a.flavors.clone() };
+    let env = build_env(&a);
+    let prepared: Vec<_> = flavors.iter().map(|f| f.prepare(&env)).collect();
+    let mut out = io::stdout().lock();
+    if a.json {
+        let mut results = vec![];
+        for url in &a.rest {
+            for p in &prepared {
+                let d = p.decide(url);
+                let mut m = decision_json(&d);
+                m.insert("url".into(), json!(noproxy::Target::parse(url).to_string()));
+                results.push(Value::Object(m));
+            }
+        }
+        let doc = json!({"schema": "noproxy-check/decide/1", "results": results});
+        return write_or_fail(writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default()));
+    }
+    for url in &a.rest {
+        let shown = noproxy::Target::parse(url).to_string();
+        if writeln!(out, "{shown}").is_err() {
+            return ExitCode::from(1);
+        }
+        for p in &prepared {
+            let d = p.decide(url);
+            let text = d.to_string().replace('\n', "\n  ");
+            if writeln!(out, "  {text}").is_err() {
+                return ExitCode::from(1);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
