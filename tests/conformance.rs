@@ -15,7 +15,9 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-/// Recorded file stem → flavor that models it.
+/// Recorded file stem → flavor that models it, for files whose header predates the `model` key.
+/// New recordings name their flavor in the header: `{"recorded": {..., "model": "ruby@3.1"}}`
+/// (else the header's `flavor` is used), and their case file in `cases` (else `cases/core.jsonl`).
 const RECORDED: &[(&str, &str)] = &[
     ("curl@7.88.1", "curl@7.88.1"),
     ("go@1.19", "go@1.19"),
@@ -25,6 +27,17 @@ const RECORDED: &[(&str, &str)] = &[
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `*.jsonl` files of a directory, sorted.
+fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    v.sort();
+    v
 }
 
 fn jsonl(path: &Path) -> Vec<Value> {
@@ -184,15 +197,26 @@ fn run_file(stem: &str, flavor: &str, cases: &[Value], records: &[Value], filter
 fn main() {
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let base = root().join("tests/conformance");
-    let cases = jsonl(&base.join("cases/core.jsonl"));
     let mut t = Tally { passed: 0, failed: 0, expected: 0, skipped: 0, messages: vec![] };
-    for (stem, flavor) in RECORDED {
-        let records = jsonl(&base.join(format!("recorded/{stem}.jsonl")));
-        run_file(stem, flavor, &cases, &records, &filter, &mut t);
+    let mut case_files: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for path in files(&base.join("recorded")) {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        let records = jsonl(&path);
+        let header = records.first().and_then(|h| h.get("recorded")).cloned().unwrap_or(Value::Null);
+        let flavor = header["model"]
+            .as_str()
+            .or_else(|| RECORDED.iter().find(|(s, _)| *s == stem).map(|(_, f)| *f))
+            .or_else(|| header["flavor"].as_str())
+            .unwrap_or_else(|| panic!("{}: header names no flavor", path.display()))
+            .to_owned();
+        let case_file = header["cases"].as_str().unwrap_or("tests/conformance/cases/core.jsonl").to_owned();
+        let cases = case_files.entry(case_file.clone()).or_insert_with(|| jsonl(&root().join(&case_file)));
+        run_file(&stem, &flavor, cases, &records, &filter, &mut t);
     }
     // Upstream test suites: each line carries its flavor and its expectation.
-    for file in ["go-x-net-proxy_test", "curl-unit1614"] {
-        let lines = jsonl(&base.join(format!("upstream/{file}.jsonl")));
+    for path in files(&base.join("upstream")) {
+        let file = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        let lines = jsonl(&path);
         let mut by_flavor: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         for l in lines {
             by_flavor.entry(l["flavor"].as_str().unwrap_or("go").to_owned()).or_default().push(l);
