@@ -246,7 +246,7 @@ pub struct Explanation {
     /// Every variable looked at, in the order the tool looks.
     pub variables: Vec<VarNote>,
     /// The NO_PROXY that applied, if any variable was set.
-    pub no_proxy: Option<NoProxyReport>,
+    pub no_proxy: Option<std::sync::Arc<NoProxyReport>>,
     /// Index into `no_proxy.entries` of the entry that matched.
     pub matched: Option<usize>,
     /// How the tool read the URL's host and port.

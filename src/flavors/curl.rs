@@ -177,7 +177,7 @@ pub(crate) struct Prepared {
     rules: CurlRules,
     env: ProxyEnv,
     no_proxy_notes: Vec<VarNote>,
-    no_proxy: Option<NoProxyReport>,
+    no_proxy: Option<std::sync::Arc<NoProxyReport>>,
 }
 
 impl Prepared {
@@ -199,7 +199,12 @@ impl Prepared {
                 diagnostics: p.diagnostics,
             }
         });
-        Prepared { rules: r.clone(), env: env.clone(), no_proxy_notes: notes, no_proxy }
+        Prepared {
+            rules: r.clone(),
+            env: env.clone(),
+            no_proxy_notes: notes,
+            no_proxy: no_proxy.map(std::sync::Arc::new),
+        }
     }
 
     pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {

@@ -203,7 +203,7 @@ pub(crate) struct Prepared {
     http: ProxyVar,
     https: ProxyVar,
     cgi: Option<String>,
-    no_proxy: Option<NoProxyReport>,
+    no_proxy: Option<std::sync::Arc<NoProxyReport>>,
 }
 
 impl Prepared {
@@ -224,7 +224,7 @@ impl Prepared {
             }
         });
         let cgi = env.get("REQUEST_METHOD").filter(|v| !v.is_empty()).map(str::to_owned);
-        Prepared { rules: r.clone(), http, https, cgi, no_proxy }
+        Prepared { rules: r.clone(), http, https, cgi, no_proxy: no_proxy.map(std::sync::Arc::new) }
     }
 
     pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
