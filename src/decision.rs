@@ -305,7 +305,13 @@ impl fmt::Display for Decision {
             write!(
                 f,
                 "\n  matched {}={:?} entry #{} {:?} (bytes {}..{}) as {}",
-                np.variable, np.value, i, en.text, en.span.start, en.span.end, en.kind
+                np.variable,
+                np.value,
+                i,
+                en.text,
+                en.span.start,
+                en.span.end,
+                en.meaning()
             )?;
         } else if let Some(np) = &e.no_proxy {
             write!(f, "\n  {}={:?}: no entry matched ({} entries)", np.variable, np.value, np.entries.len())?;

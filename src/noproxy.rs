@@ -82,6 +82,17 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// What the entry means in words, with its port rule: `docker and its subdomains on port 2375`.
+    pub fn meaning(&self) -> String {
+        let mut s = self.kind.to_string();
+        match (&self.port, self.port_ignored) {
+            (Some(p), false) => s.push_str(&format!(" on port {p}")),
+            (_, true) => s.push_str(", port ignored"),
+            _ => {}
+        }
+        s
+    }
+
     pub(crate) fn new(text: &str, span: Range<usize>, kind: EntryKind) -> Self {
         Entry { text: text.to_owned(), span, kind, port: None, port_ignored: false }
     }
