@@ -307,18 +307,35 @@ pub struct Witness {
     pub url: String,
     /// The `NO_PROXY`/`no_proxy` value the witness was evaluated with.
     pub no_proxy: String,
-    /// `(flavor, verdict)` in flavor order.
-    pub verdicts: Vec<(String, Verdict)>,
+    /// Every flavor's verdict, in flavor order.
+    pub verdicts: Vec<FlavorVerdict>,
+}
+
+/// One flavor's verdict on a witness URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct FlavorVerdict {
+    /// Flavor ID.
+    pub flavor: String,
+    /// What it does.
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub verdict: Verdict,
+}
+
+impl FlavorVerdict {
+    pub(crate) fn new(flavor: &str, verdict: &Verdict) -> Self {
+        FlavorVerdict { flavor: flavor.to_owned(), verdict: verdict.clone() }
+    }
 }
 
 impl Witness {
     /// The flavors that go direct.
     pub fn direct(&self) -> Vec<String> {
-        self.verdicts.iter().filter(|(_, v)| *v == Verdict::Direct).map(|(f, _)| f.clone()).collect()
+        self.verdicts.iter().filter(|v| v.verdict == Verdict::Direct).map(|v| v.flavor.clone()).collect()
     }
     /// The flavors that do not go direct.
     pub fn not_direct(&self) -> Vec<String> {
-        self.verdicts.iter().filter(|(_, v)| *v != Verdict::Direct).map(|(f, _)| f.clone()).collect()
+        self.verdicts.iter().filter(|v| v.verdict != Verdict::Direct).map(|v| v.flavor.clone()).collect()
     }
 }
 
@@ -417,7 +434,7 @@ pub fn analyze_no_proxy(no_proxy: &str, flavors: &[Flavor]) -> Vec<EntryAnalysis
                     }
                 })
                 .collect();
-            let witnesses = witnesses_for(text.trim(), flavors);
+            let witnesses = witnesses_for(&text, flavors);
             EntryAnalysis { text, span, readings, witnesses }
         })
         .collect()
@@ -570,19 +587,20 @@ pub(crate) fn split_host_port(t: &str) -> (&str, Option<u16>) {
     }
 }
 
-/// Evaluate probe URLs for one entry alone; keep those where the flavors disagree.
+/// Evaluate probe URLs for one entry alone (as written, spaces included); keep those where
+/// the flavors disagree.
 fn witnesses_for(token: &str, flavors: &[Flavor]) -> Vec<Witness> {
     let env = probe_env(token);
     let prepared: Vec<_> = flavors.iter().map(|f| f.prepare(&env)).collect();
-    probe_urls(token)
+    probe_urls(token.trim())
         .into_iter()
         .filter_map(|url| {
-            let verdicts: Vec<(String, Verdict)> = prepared
+            let verdicts: Vec<FlavorVerdict> = prepared
                 .iter()
                 .zip(flavors)
-                .map(|(p, f)| (f.id().to_owned(), Verdict::of(&p.decide(&url).outcome)))
+                .map(|(p, f)| FlavorVerdict::new(f.id(), &Verdict::of(&p.decide(&url).outcome)))
                 .collect();
-            let direct = verdicts.iter().filter(|(_, v)| *v == Verdict::Direct).count();
+            let direct = verdicts.iter().filter(|v| v.verdict == Verdict::Direct).count();
             (direct != 0 && direct != verdicts.len()).then(|| Witness {
                 url: redact_value(&url).into_owned(),
                 no_proxy: token.to_owned(),

@@ -12,6 +12,8 @@ pub enum ErrorKind {
     BadVersion,
     /// The version is older than the oldest release modelled.
     VersionNotModelled,
+    /// Not a lint severity (`note`, `warning`, `error`).
+    BadSeverity,
 }
 
 /// An error with the input it concerns.
@@ -45,6 +47,7 @@ impl fmt::Display for Error {
             ErrorKind::VersionNotModelled => {
                 write!(f, "{:?} is older than the oldest release modelled (see `noproxy-check flavors`)", self.input)
             }
+            ErrorKind::BadSeverity => write!(f, "bad severity {:?}: expected note, warning or error", self.input),
         }
     }
 }

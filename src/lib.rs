@@ -37,6 +37,7 @@ mod decision;
 mod env;
 mod error;
 pub mod flavors;
+pub mod lint;
 mod noproxy;
 mod proxy;
 mod secret;

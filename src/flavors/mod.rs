@@ -185,6 +185,11 @@ impl Flavor {
         ["go", "docker", "curl"].iter().map(|id| id.parse().expect("built-in flavor id")).collect()
     }
 
+    /// The newest modelled release of every family, in catalogue order (diff/lint default).
+    pub fn every_family() -> Vec<Flavor> {
+        FAMILIES.iter().map(|f| f.name.parse().expect("built-in flavor id")).collect()
+    }
+
     /// Parse the environment the way this flavor's program does, once, for many URLs.
     pub fn prepare(&self, env: &ProxyEnv) -> Prepared {
         let inner = match &self.rules {

@@ -185,3 +185,56 @@ pub fn write_or_fail(r: io::Result<()>) -> ExitCode {
         ExitCode::SUCCESS
     }
 }
+
+/// ANSI colour for human output: only on a terminal, never with `NO_COLOR` set (no-color.org).
+#[derive(Clone, Copy)]
+pub struct Style {
+    on: bool,
+}
+
+impl Style {
+    /// Decide for stdout.
+    pub fn stdout() -> Style {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style { on: io::stdout().is_terminal() && !no_color }
+    }
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+    pub fn red(&self, s: &str) -> String {
+        self.paint("31", s)
+    }
+    pub fn yellow(&self, s: &str) -> String {
+        self.paint("33", s)
+    }
+    pub fn green(&self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    pub fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+}
+
+/// The flavors asked for, or every family's newest release.
+pub fn flavors_or_all(a: &Args) -> Vec<Flavor> {
+    if a.flavors.is_empty() {
+        Flavor::every_family()
+    } else {
+        a.flavors.clone()
+    }
+}
+
+/// Pad to a display width counted in chars.
+pub fn pad(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n >= w {
+        s.to_owned()
+    } else {
+        format!("{s}{}", " ".repeat(w - n))
+    }
+}

@@ -5,7 +5,10 @@ use std::process::ExitCode;
 mod batch;
 mod common;
 mod decide;
+mod diff;
+mod fix;
 mod flavors;
+mod lint;
 
 use common::{parse_args, usage_error};
 
@@ -44,8 +47,14 @@ struct Sub {
 }
 
 /// Every subcommand but the default (`decide`). Add one line per subcommand module.
-const SUBS: &[Sub] =
-    &[Sub { name: "flavors", opts: &[], run: flavors::run }, Sub { name: "batch", opts: &[], run: batch::run }];
+#[rustfmt::skip]
+const SUBS: &[Sub] = &[
+    Sub { name: "flavors", opts: &[], run: flavors::run },
+    Sub { name: "batch", opts: &[], run: batch::run },
+    Sub { name: "diff", opts: diff::OPTS, run: diff::run },
+    Sub { name: "lint", opts: lint::OPTS, run: lint::run },
+    Sub { name: "fix", opts: &[], run: fix::run },
+];
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
