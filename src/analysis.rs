@@ -373,10 +373,11 @@ impl EntryAnalysis {
 }
 
 /// The proxy every analysis environment uses; `.invalid` never resolves.
-pub(crate) const PROBE_PROXY: &str = "http://proxy.invalid:3128";
+pub const PROBE_PROXY: &str = "http://proxy.invalid:3128";
 
-/// An environment with both proxies in both spellings and `no_proxy` in both spellings.
-pub(crate) fn probe_env(no_proxy: &str) -> ProxyEnv {
+/// The environment witnesses and entry readings are evaluated in: `http_proxy`, `https_proxy`
+/// (both spellings) = [`PROBE_PROXY`], and `no_proxy` (both spellings) = the given value.
+pub fn probe_env(no_proxy: &str) -> ProxyEnv {
     ProxyEnv::builder()
         .both("http_proxy", PROBE_PROXY)
         .both("https_proxy", PROBE_PROXY)

@@ -249,6 +249,8 @@ def main(argv=None):
     ap.add_argument("--install", action="store_true",
                     help="apt-get install golang-go golang-golang-x-net-dev and exit")
     ap.add_argument("--jobs", type=int, default=4)
+    ap.add_argument("--name-suffix", default="",
+                    help="write recorded/<flavor><suffix>.jsonl (for case files other than core)")
     a = ap.parse_args(argv)
 
     if a.install:
@@ -279,11 +281,12 @@ def main(argv=None):
                     "tool": tool,
                     "command": f"python3 tests/conformance/record/record_go.py --flavor {fl}"
                                + ("" if os.path.abspath(a.cases) == DEFAULT_CASES
-                                  else f" --cases {rel(a.cases)}"),
+                                  else f" --cases {rel(a.cases)}")
+                               + (f" --name-suffix={a.name_suffix}" if a.name_suffix else ""),
                     "cases": rel(a.cases),
                 }
                 text = render(header, recs)
-                rc |= write_or_check(os.path.join(a.out_dir, fl + ".jsonl"), text, a.check)
+                rc |= write_or_check(os.path.join(a.out_dir, fl + a.name_suffix + ".jsonl"), text, a.check)
             return rc
     except Skip as s:
         print(f"SKIPPED: {s}")
