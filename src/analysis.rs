@@ -99,6 +99,7 @@ pub struct Row {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Side {
     /// The verdict.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub verdict: Verdict,
     /// The flavor IDs.
     pub flavors: Vec<String>,

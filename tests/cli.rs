@@ -408,3 +408,132 @@ fn malformed_input_is_not_echoed_with_credentials() {
     let o = run(&["--clean-env", "-f", "go", "-f", "curl", "http://alice:s3cr3t/x@example.invalid/"], &[], None);
     assert_no_secret("URL with '/' in the password", &o);
 }
+
+const DIND_ENV: &[(&str, &str)] = &[("HTTPS_PROXY", "http://172.17.0.1:3128"), ("NO_PROXY", "docker:2375,docker:2376")];
+
+#[test]
+fn diff_exit_codes_and_grouping() {
+    // Agreement: exit 0.
+    let o = run(&["diff", "-f", "go", "-f", "docker", "https://example.invalid/"], DIND_ENV, None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("all 2 flavors agree"), "{}", stdout(&o));
+    // Disagreement: exit 1, marked row, cause names the entry.
+    let o = run(
+        &["diff", "-f", "go", "-f", "curl@7.88.1", "https://docker:2376/", "https://example.invalid/"],
+        DIND_ENV,
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("≠ https://docker:2376/"), "{text}");
+    assert!(text.contains("NO_PROXY=\"docker:2376\""), "{text}");
+    assert!(!text.contains('\x1b'), "no colour when stdout is not a terminal");
+    // --only-disagreements drops agreeing rows; --explain expands cells.
+    let o = run(
+        &[
+            "diff",
+            "--only-disagreements",
+            "--explain",
+            "-f",
+            "go",
+            "-f",
+            "curl@7.88.1",
+            "https://docker:2376/",
+            "https://example.invalid/",
+        ],
+        DIND_ENV,
+        None,
+    );
+    let text = stdout(&o);
+    assert!(!text.contains("https://example.invalid/"), "{text}");
+    assert!(text.contains("rule: no_proxy_match"), "{text}");
+    // URLs from stdin; JSON schema.
+    let o = run(
+        &["diff", "--json", "--urls", "-", "-f", "go", "-f", "curl@7.88.1"],
+        DIND_ENV,
+        Some("# comment\nhttps://docker:2376/\n\n"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(doc["schema"], "noproxy-check/diff/1");
+    assert_eq!(doc["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["rows"][0]["cells"][0]["decision"], "direct");
+    assert_eq!(doc["causes"][0]["entry"]["text"], "docker:2376");
+    // No URL: usage error.
+    assert_eq!(run(&["diff"], DIND_ENV, None).status.code(), Some(2));
+}
+
+#[test]
+fn lint_formats_and_fail_on() {
+    let env = &[("HTTPS_PROXY", "http://172.17.0.1:3128"), ("NO_PROXY", "docker:2375,.example.com,,a")];
+    let o = run(&["lint", "-f", "go", "-f", "curl"], env, None);
+    assert_eq!(o.status.code(), Some(1), "warnings fail by default");
+    let text = stdout(&o);
+    assert!(
+        text.contains("warning[NP001]") && text.contains("warning[NP002]") && text.contains("note[NP010]"),
+        "{text}"
+    );
+    assert!(text.contains("--> NO_PROXY bytes 0..11"), "{text}");
+    assert_eq!(run(&["lint", "--fail-on", "error", "-f", "go", "-f", "curl"], env, None).status.code(), Some(0));
+    assert_eq!(run(&["lint", "--fail-on", "never"], env, None).status.code(), Some(0));
+    assert_eq!(run(&["lint", "--fail-on", "bogus"], env, None).status.code(), Some(2));
+    // JSON.
+    let doc: Value =
+        serde_json::from_str(&stdout(&run(&["lint", "--json", "-f", "go", "-f", "curl"], env, None))).unwrap();
+    assert_eq!(doc["schema"], "noproxy-check/lint/1");
+    let f = &doc["findings"][0];
+    assert_eq!(f["code"], "NP001");
+    assert_eq!(f["location"]["span"], serde_json::json!({"start": 0, "end": 11}));
+    assert_eq!(f["witness"]["verdicts"][0]["flavor"], "go");
+    // SARIF 2.1.0: rules for every code, results point at the variable.
+    let doc: Value = serde_json::from_str(&stdout(&run(&["lint", "--format", "sarif"], env, None))).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    let run0 = &doc["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["rules"].as_array().unwrap().len(), noproxy::lint::Code::ALL.len());
+    let r = &run0["results"][0];
+    assert_eq!(r["ruleId"], "NP001");
+    assert_eq!(r["level"], "warning");
+    assert_eq!(r["locations"][0]["logicalLocations"][0]["name"], "NO_PROXY");
+}
+
+#[test]
+fn fix_rewrites_and_proves() {
+    let o = run(&["fix", "-f", "go", "-f", "curl", ".example.com,,10.0.0.0/8"], &[], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("NO_PROXY=example.com,10.0.0.0/8\n"), "{text}");
+    assert!(text.contains("0 with the rewrite"), "{text}");
+    // A port cannot be expressed for curl 7.88.1: exit 1, and the JSON says why.
+    let o = run(&["fix", "--json", "-f", "go", "-f", "curl@7.88.1", "docker:2375"], &[], None);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["schema"], "noproxy-check/fix/1");
+    assert_eq!(doc["result"]["rewritten"], "docker");
+    assert_eq!(doc["exact"], false);
+    // From the environment.
+    let o = run(&["fix", "-f", "go"], &[("no_proxy", "example.com")], None);
+    assert!(stdout(&o).starts_with("NO_PROXY=example.com"), "{}", stdout(&o));
+    assert_eq!(run(&["fix"], &[], None).status.code(), Some(2));
+}
+
+#[test]
+fn secrets_never_reach_diff_lint_or_fix() {
+    let mut runs = 0;
+    for fmt in [&[][..], &["--json"][..], &["--format", "sarif"][..], &["--explain"][..]] {
+        for sub in ["diff", "lint", "fix"] {
+            if (fmt.contains(&"--format") && sub != "lint") || (fmt.contains(&"--explain") && sub != "diff") {
+                continue;
+            }
+            let mut args: Vec<&str> = vec![sub];
+            args.extend(fmt);
+            if sub == "diff" {
+                args.extend(SECRET_URLS);
+            }
+            let o = run(&args, SECRET_ENV, None);
+            assert!(o.status.code() != Some(2), "{args:?}: {}", stderr(&o));
+            assert_no_secret(&format!("{args:?}"), &o);
+            runs += 1;
+        }
+    }
+    assert_eq!(runs, 8);
+}

@@ -47,3 +47,13 @@ fn every_rule_cited_in_code_is_in_spec() {
     let missing: Vec<_> = cited.iter().filter(|(id, _)| !defined.contains(id)).collect();
     assert!(missing.is_empty(), "rule ids cited in code but absent from spec.md: {missing:?}");
 }
+
+/// Every lint code is in spec.md's table with its default severity and title.
+#[test]
+fn lint_codes_are_documented() {
+    let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec.md")).expect("spec.md");
+    for c in noproxy::lint::Code::ALL {
+        let row = format!("| `{}` | {} | {} |", c.as_str(), c.default_severity(), c.title());
+        assert!(spec.contains(&row), "spec.md lacks the row {row}");
+    }
+}

@@ -19,11 +19,19 @@ USAGE:
     noproxy-check [OPTIONS] URL...          decide each URL for each flavor
     noproxy-check flavors [--json]          list flavor IDs and versions
     noproxy-check batch --flavor ID...      JSON Lines in, JSON Lines out (see README)
+    noproxy-check diff [OPTIONS] URL...     flavors x URLs; disagreements grouped by cause
+        --urls FILE (- = stdin)  --only-disagreements  --explain  --json
+    noproxy-check lint [OPTIONS]            findings NP001.. for the environment
+        --format text|json|sarif  --fail-on note|warning|error|never (default warning)
+    noproxy-check fix [OPTIONS] [NO_PROXY]  a NO_PROXY every --flavor reads as intended
 
 OPTIONS:
-    -f, --flavor ID      flavor to ask (repeatable; default: go docker curl).
-                         ID is NAME or NAME@VERSION, e.g. go@1.19, curl@7.88.1
+    -f, --flavor ID      flavor to ask (repeatable; default: go docker curl, and for
+                         diff/lint/fix every family). ID is NAME or NAME@VERSION,
+                         e.g. go@1.19, curl@7.88.1
     -e, --env NAME=VALUE set a variable (repeatable; applied after the process environment)
+    -D, --property N=V   set a JVM system property (read by the java flavor only)
+        --resolve NAME=IP  make NAME resolve to IP (flavors that resolve names)
         --clean-env      start from an empty environment instead of the process one
         --json           machine-readable output (schema in README, field \"schema\")
     -h, --help           this help
@@ -34,9 +42,15 @@ EXAMPLES:
         noproxy-check https://docker:2376/
     noproxy-check --clean-env -e no_proxy=.example.com -e http_proxy=http://p.invalid:3128 \\
         -f go -f curl@7.88.1 http://example.com/
+    noproxy-check diff --only-disagreements --urls urls.txt
+    noproxy-check lint --format sarif > noproxy.sarif
+    noproxy-check fix -f go -f curl@7.88.1 'docker:2375,.example.com'
 
 EXIT CODES:
-    0 success   2 usage error (unknown flavor, bad option)   1 I/O error
+    decide, flavors, batch: 0 success, 1 I/O error, 2 usage error
+    diff: 0 all flavors agree, 1 a disagreement, 2 usage or input error
+    lint: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error
+    fix:  0 every intent expressed for every flavor, 1 some cannot be, 2 usage error
 ";
 
 /// A subcommand: its name, its own options and its entry point.
