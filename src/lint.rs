@@ -677,7 +677,7 @@ fn intent_of(raw: &str) -> (IntentKind, Vec<Probe>, Vec<Vec<String>>) {
         }
         return (IntentKind::Opaque, vec![], vec![vec![t.to_owned()]]);
     }
-    if t.contains(['*', ' ', '\t', '/', '@', '?', '#']) && !t.starts_with("*.") || t[t.len().min(2)..].contains('*') {
+    if t.strip_prefix("*.").unwrap_or(t).contains('*') || t.contains([' ', '\t', '/', '@', '?', '#']) {
         return (IntentKind::Opaque, vec![], vec![vec![t.to_owned()]]);
     }
     let (host, port) = split_host_port(t);
