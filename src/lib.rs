@@ -38,6 +38,7 @@ mod error;
 pub mod flavors;
 mod noproxy;
 mod proxy;
+pub mod scenario;
 mod secret;
 mod target;
 
