@@ -46,7 +46,8 @@ const STATEMENTS: &str = "`scenario`, `env`, `unset`, `property`, `resolve`, `im
 /// ```
 pub fn parse(file: &str, text: &str) -> Result<File, Vec<ParseError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut p = Parser { items: Vec::new(), check: None, broken_check: false, errors: Vec::new(), file };
+    let mut p =
+        Parser { items: Vec::new(), check: None, broken_check: false, check_errors: false, errors: Vec::new(), file };
     for (n, line) in text.split('\n').enumerate() {
         if p.errors.len() >= MAX_ERRORS {
             break;
@@ -54,10 +55,12 @@ pub fn parse(file: &str, text: &str) -> Result<File, Vec<ParseError>> {
         let line_no = u32::try_from(n + 1).unwrap_or(u32::MAX);
         let line = line.strip_suffix('\r').unwrap_or(line);
         if let Err(e) = p.line(line_no, line) {
+            p.check_errors |= p.check.is_some();
             p.errors.push(ParseError { file: file.to_owned(), line: line_no, column: e.col, message: e.msg });
         }
     }
     p.close_check();
+    p.errors.sort_by_key(|e| (e.line, e.column));
     if p.items.last() == Some(&Item::Blank) {
         p.items.pop();
     }
@@ -74,6 +77,8 @@ struct Parser<'f> {
     check: Option<Check>,
     /// The last `check` line had an error: swallow its indented lines instead of piling up errors.
     broken_check: bool,
+    /// An expectation line of the open check had an error.
+    check_errors: bool,
     errors: Vec<ParseError>,
     file: &'f str,
 }
@@ -245,15 +250,16 @@ impl<'a> Lexer<'a> {
 fn flavor_id(t: &Tok) -> Result<(), LineError> {
     match t.text.parse::<Flavor>() {
         Ok(_) => Ok(()),
-        Err(e) => err(t.col, format!("expected a flavor ID (see `noproxy-check flavors`): {e}")),
+        Err(e) => err(t.col, format!("expected a flavor ID: {e}")),
     }
 }
 
 impl Parser<'_> {
     fn close_check(&mut self) {
         self.broken_check = false;
+        let had_errors = std::mem::take(&mut self.check_errors);
         if let Some(c) = self.check.take() {
-            if !c.lines.iter().any(|l| matches!(l, CheckLine::Expect(_))) {
+            if !had_errors && !c.lines.iter().any(|l| matches!(l, CheckLine::Expect(_))) {
                 self.errors.push(ParseError {
                     file: self.file.to_owned(),
                     line: c.loc.line,

@@ -57,7 +57,7 @@ pub struct ExpectationResult {
     pub file: String,
     /// Where: `FILE:LINE:COLUMN`.
     pub location: String,
-    /// The scenario's name.
+    /// The scenario's name (empty for the preamble of a file).
     pub scenario: String,
     /// The check's URL, credentials redacted (`None` for a failed `import`).
     pub url: Option<String>,
@@ -74,12 +74,17 @@ impl ExpectationResult {
     pub fn passed(&self) -> bool {
         self.failure.is_none()
     }
-    /// A one-line name: `scenario: check URL: expectation`.
+    /// A one-line name: `scenario NAME: check URL: expectation`.
     pub fn name(&self) -> String {
-        match &self.url {
-            Some(u) => format!("{}: check {}: {}", self.scenario, u, self.expectation),
-            None => format!("{}: {}", self.scenario, self.expectation),
+        let mut s = String::new();
+        if !self.scenario.is_empty() {
+            s = format!("scenario {}: ", super::print::token(&self.scenario, false));
         }
+        match &self.url {
+            Some(u) => s.push_str(&format!("check {}: {}", u, self.expectation)),
+            None => s.push_str(&self.expectation),
+        }
+        s
     }
 }
 
@@ -161,7 +166,7 @@ pub fn run_file(file_name: &str, file: &File, loader: &dyn SourceLoader) -> Repo
     let split = file.items.iter().position(|i| matches!(i, Item::Scenario { .. })).unwrap_or(file.items.len());
     let mut runner = Runner { file: file_name, loader, report: &mut report, flavors: HashMap::new() };
     let mut base = State::default();
-    runner.items(&mut base, file_name, &file.items[..split]);
+    runner.items(&mut base, "", &file.items[..split]);
     let mut rest = &file.items[split..];
     while let Some((Item::Scenario { name, .. }, tail)) = rest.split_first() {
         let end = tail.iter().position(|i| matches!(i, Item::Scenario { .. })).unwrap_or(tail.len());

@@ -6,6 +6,9 @@ mod batch;
 mod common;
 mod decide;
 mod flavors;
+mod fmt;
+mod record;
+mod test;
 
 use common::{parse_args, usage_error};
 
@@ -16,12 +19,21 @@ USAGE:
     noproxy-check [OPTIONS] URL...          decide each URL for each flavor
     noproxy-check flavors [--json]          list flavor IDs and versions
     noproxy-check batch --flavor ID...      JSON Lines in, JSON Lines out (see README)
+    noproxy-check test [--junit PATH] FILE|DIR...
+                                            run scenario files (*.scenario; see README)
+    noproxy-check fmt [--check] FILE|DIR... rewrite scenario files in canonical form
+                                            (--check: list files that would change, exit 1)
+    noproxy-check record [OPTIONS] URL...   print a scenario freezing what each flavor
+                                            decides today for the current environment
 
 OPTIONS:
     -f, --flavor ID      flavor to ask (repeatable; default: go docker curl).
                          ID is NAME or NAME@VERSION, e.g. go@1.19, curl@7.88.1
     -e, --env NAME=VALUE set a variable (repeatable; applied after the process environment)
         --clean-env      start from an empty environment instead of the process one
+    -D, --property NAME=VALUE  set a JVM system property (repeatable)
+        --resolve NAME=IP      make NAME resolve to IP (repeatable)
+        --show-credentials     record: keep credentials instead of writing ***
         --json           machine-readable output (schema in README, field \"schema\")
     -h, --help           this help
     -V, --version        version
@@ -32,8 +44,14 @@ EXAMPLES:
     noproxy-check --clean-env -e no_proxy=.example.com -e http_proxy=http://p.invalid:3128 \\
         -f go -f curl@7.88.1 http://example.com/
 
+    noproxy-check test examples/
+    noproxy-check record --clean-env -e HTTPS_PROXY=http://172.17.0.1:3128 \\
+        -e NO_PROXY=docker:2375,docker:2376 https://docker:2376/ > dind.scenario
+
 EXIT CODES:
-    0 success   2 usage error (unknown flavor, bad option)   1 I/O error
+    0 success   2 usage error (unknown flavor, bad option; test/fmt: a scenario file
+    does not parse)   1 I/O error; test: an expectation failed; fmt --check: a file
+    would change
 ";
 
 /// A subcommand: its name, its own options and its entry point.
@@ -44,8 +62,13 @@ struct Sub {
 }
 
 /// Every subcommand but the default (`decide`). Add one line per subcommand module.
-const SUBS: &[Sub] =
-    &[Sub { name: "flavors", opts: &[], run: flavors::run }, Sub { name: "batch", opts: &[], run: batch::run }];
+const SUBS: &[Sub] = &[
+    Sub { name: "flavors", opts: &[], run: flavors::run },
+    Sub { name: "batch", opts: &[], run: batch::run },
+    Sub { name: "test", opts: test::OPTS, run: test::run },
+    Sub { name: "fmt", opts: fmt::OPTS, run: fmt::run },
+    Sub { name: "record", opts: &[], run: record::run },
+];
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
