@@ -46,7 +46,9 @@ pub struct NoSources;
 
 impl SourceLoader for NoSources {
     fn load(&self, format: &str, _path: &str) -> Result<ProxyEnv, String> {
-        Err(format!("`import {format}` needs a source loader; none was given (use run_with / run_file with a SourceLoader)"))
+        Err(format!(
+            "`import {format}` needs a source loader; none was given (use run_with / run_file with a SourceLoader)"
+        ))
     }
 }
 

@@ -59,9 +59,9 @@ impl SourceLoader for FileLoader {
                 let text = fs::read_to_string(&full).map_err(|e| format!("cannot read {}: {e}", full.display()))?;
                 parse_env_file(path, &text)
             }
-            other => Err(format!(
-                "source format {other:?} is not supported by this build of noproxy-check (supported: env)"
-            )),
+            other => {
+                Err(format!("source format {other:?} is not supported by this build of noproxy-check (supported: env)"))
+            }
         }
     }
 }
@@ -163,8 +163,7 @@ fn junit(files: &[FileResult]) -> String {
 }
 
 pub fn run(a: Args) -> ExitCode {
-    if !a.flavors.is_empty() || !a.env.is_empty() || !a.properties.is_empty() || !a.resolve.is_empty() || a.clean_env
-    {
+    if !a.flavors.is_empty() || !a.env.is_empty() || !a.properties.is_empty() || !a.resolve.is_empty() || a.clean_env {
         return usage_error("test: scenario files declare their own environment and flavors (no --flavor, --env, -D, --resolve, --clean-env)");
     }
     if a.rest.is_empty() {
@@ -239,7 +238,8 @@ mod tests {
 
     #[test]
     fn env_files_keep_values_verbatim() {
-        let env = parse_env_file("x.env", "# c\n\n  HTTPS_PROXY=http://a.invalid:1 # not a comment\nno_proxy=\r\n").unwrap();
+        let env =
+            parse_env_file("x.env", "# c\n\n  HTTPS_PROXY=http://a.invalid:1 # not a comment\nno_proxy=\r\n").unwrap();
         assert_eq!(env.get("HTTPS_PROXY"), Some("http://a.invalid:1 # not a comment"));
         assert_eq!(env.get("no_proxy"), Some(""));
         assert!(parse_env_file("x.env", "JUSTNAME\n").is_err());
