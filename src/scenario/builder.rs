@@ -174,7 +174,7 @@ impl Scenario {
     }
 }
 
-/// The scenario file text, credentials redacted (use [`print`](super::print) on
+/// The scenario file text, credentials redacted (use [`print()`](super::print()) on
 /// [`Scenario::to_file`] for the exact text).
 impl fmt::Display for Scenario {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

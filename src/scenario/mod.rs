@@ -47,7 +47,7 @@
 //! ```
 //!
 //! - **As text**, scenario files (grammar in `spec.md`, section "Scenario format"), parsed by
-//!   [`parse`], printed canonically by [`print`] and run by [`run_file`]:
+//!   [`parse`], printed canonically by [`print()`] and run by [`run_file`]:
 //!
 //! ```
 //! use noproxy::scenario::{parse, run_file, NoSources};

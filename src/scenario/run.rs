@@ -7,7 +7,7 @@ use super::print::{expect_text, render};
 use super::{Check, CheckLine, Expect, Expectation, File, Item, Loc};
 use crate::decision::{Decision, Outcome};
 use crate::env::ProxyEnv;
-use crate::flavors::Flavor;
+use crate::flavors::{Flavor, Prepared};
 use crate::target::Target;
 
 /// Where `import FORMAT PATH` gets its environment from. The library does no I/O: the caller
@@ -166,13 +166,15 @@ impl std::error::Error for Report {}
 pub fn run_file(file_name: &str, file: &File, loader: &dyn SourceLoader) -> Report {
     let mut report = Report::default();
     let split = file.items.iter().position(|i| matches!(i, Item::Scenario { .. })).unwrap_or(file.items.len());
-    let mut runner = Runner { file: file_name, loader, report: &mut report, flavors: HashMap::new() };
+    let mut runner =
+        Runner { file: file_name, loader, report: &mut report, flavors: HashMap::new(), prepared: HashMap::new() };
     let mut base = State::default();
     runner.items(&mut base, "", &file.items[..split]);
     let mut rest = &file.items[split..];
     while let Some((Item::Scenario { name, .. }, tail)) = rest.split_first() {
         let end = tail.iter().position(|i| matches!(i, Item::Scenario { .. })).unwrap_or(tail.len());
         let mut st = base.clone();
+        runner.prepared.clear();
         runner.items(&mut st, name, &tail[..end]);
         rest = &tail[end..];
     }
@@ -182,7 +184,8 @@ pub fn run_file(file_name: &str, file: &File, loader: &dyn SourceLoader) -> Repo
 /// Run one block of items (the builder's entry point).
 pub(crate) fn run_items(scenario: &str, items: &[Item], loader: &dyn SourceLoader) -> Report {
     let mut report = Report::default();
-    let mut runner = Runner { file: scenario, loader, report: &mut report, flavors: HashMap::new() };
+    let mut runner =
+        Runner { file: scenario, loader, report: &mut report, flavors: HashMap::new(), prepared: HashMap::new() };
     runner.items(&mut State::default(), scenario, items);
     report
 }
@@ -201,6 +204,8 @@ struct Runner<'a> {
     loader: &'a dyn SourceLoader,
     report: &'a mut Report,
     flavors: HashMap<String, Result<Flavor, String>>,
+    /// Flavors with the current environment parsed (cleared whenever it changes).
+    prepared: HashMap<String, Prepared>,
 }
 
 /// `scheme://host:port` to compare with, from an expected proxy URL: credentials and a
@@ -259,8 +264,23 @@ impl Runner<'_> {
         self.flavors.entry(id.to_owned()).or_insert_with(|| id.parse::<Flavor>().map_err(|e| e.to_string())).clone()
     }
 
+    /// Decide `url` with flavor `id` in `env`, parsing the environment once per flavor.
+    fn decide(&mut self, id: &str, env: &ProxyEnv, url: &str) -> Result<Decision, String> {
+        if let Some(p) = self.prepared.get(id) {
+            return Ok(p.decide(url));
+        }
+        let p = self.flavor(id)?.prepare(env);
+        let d = p.decide(url);
+        self.prepared.insert(id.to_owned(), p);
+        Ok(d)
+    }
+
     fn items(&mut self, st: &mut State, scenario: &str, items: &[Item]) {
         for item in items {
+            if !matches!(item, Item::Check(_) | Item::Comment(_) | Item::Blank | Item::Flavors { .. }) {
+                // The environment changes: environments parsed for it no longer apply.
+                self.prepared.clear();
+            }
             match item {
                 Item::Env { name, value, .. } => st.env.set(name, value),
                 Item::Unset { name, .. } => {
@@ -349,10 +369,9 @@ impl Runner<'_> {
 
     fn evaluate(&mut self, st: &State, url: &str, e: &Expectation) -> (Vec<Decision>, Option<String>) {
         match e {
-            Expectation::Flavor { flavor, expect, .. } => match self.flavor(flavor) {
+            Expectation::Flavor { flavor, expect, .. } => match self.decide(flavor, &st.env, url) {
                 Err(msg) => (vec![], Some(msg)),
-                Ok(f) => {
-                    let d = f.decide(&st.env, url);
+                Ok(d) => {
                     let failure = satisfies(expect, &d.outcome).err();
                     (vec![d], failure)
                 }
@@ -364,8 +383,8 @@ impl Runner<'_> {
                 };
                 let mut decisions = Vec::new();
                 for id in &ids {
-                    match self.flavor(id) {
-                        Ok(f) => decisions.push(f.decide(&st.env, url)),
+                    match self.decide(id, &st.env, url) {
+                        Ok(d) => decisions.push(d),
                         Err(msg) => return (decisions, Some(msg)),
                     }
                 }

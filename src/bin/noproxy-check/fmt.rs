@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use noproxy::scenario;
 
-use crate::common::{usage_error, Args, Opt};
+use crate::common::{reject_env_options, usage_error, Args, Opt};
 use crate::test::scenario_files;
 
 pub const OPTS: &[Opt] = &[Opt { names: &["--check"], takes_value: false }];
@@ -17,6 +17,9 @@ fn format(name: &str, text: &str) -> Result<String, Vec<scenario::ParseError>> {
 }
 
 pub fn run(a: Args) -> ExitCode {
+    if let Some(code) = reject_env_options(&a, "fmt") {
+        return code;
+    }
     if a.rest.is_empty() {
         return usage_error("fmt needs at least one scenario FILE or DIR (or - for standard input)");
     }

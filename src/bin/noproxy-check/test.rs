@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use noproxy::scenario::{self, Report, SourceLoader};
 use noproxy::{EnvVar, Provenance, ProxyEnv};
 
-use crate::common::{usage_error, Args, Opt};
+use crate::common::{reject_env_options, usage_error, Args, Opt};
 
 pub const OPTS: &[Opt] = &[Opt { names: &["--junit"], takes_value: true }];
 
@@ -163,8 +163,8 @@ fn junit(files: &[FileResult]) -> String {
 }
 
 pub fn run(a: Args) -> ExitCode {
-    if !a.flavors.is_empty() || !a.env.is_empty() || !a.properties.is_empty() || !a.resolve.is_empty() || a.clean_env {
-        return usage_error("test: scenario files declare their own environment and flavors (no --flavor, --env, -D, --resolve, --clean-env)");
+    if let Some(code) = reject_env_options(&a, "test") {
+        return code;
     }
     if a.rest.is_empty() {
         return usage_error("test needs at least one scenario FILE or DIR");
