@@ -86,6 +86,8 @@ fn test_rejects_environment_options_and_missing_paths() {
     assert_eq!(run(&["test", "-e", "A=b", "examples"], &[]).status.code(), Some(2));
     assert_eq!(run(&["test", "no/such/dir"], &[]).status.code(), Some(2));
     assert_eq!(run(&["test"], &[]).status.code(), Some(2));
+    let empty = tmp("empty");
+    assert_eq!(run(&["test", empty.to_str().expect("utf-8")], &[]).status.code(), Some(2), "no scenario files");
 }
 
 #[test]

@@ -86,6 +86,12 @@ impl Scenario {
         })
     }
 
+    /// A `# text` comment line (kept when printed).
+    pub fn comment(self, text: &str) -> Self {
+        let text = text.replace(['\n', '\r'], " ");
+        self.push(Item::Comment(format!(" {}", text.trim_end())))
+    }
+
     /// `unset NAME`.
     #[track_caller]
     pub fn unset(self, name: &str) -> Self {

@@ -170,6 +170,9 @@ pub fn run(a: Args) -> ExitCode {
         return usage_error("test needs at least one scenario FILE or DIR");
     }
     let files = match scenario_files(&a.rest) {
+        Ok(f) if f.is_empty() => {
+            return usage_error(&format!("no *.{EXTENSION} files in {}", a.rest.join(" ")));
+        }
         Ok(f) => f,
         Err(e) => return usage_error(&e),
     };
