@@ -102,6 +102,20 @@ pub enum DecisionError {
     },
 }
 
+impl DecisionError {
+    /// The stable snake_case kind (`cgi_refused`, `invalid_url`, `unsupported_url_scheme`,
+    /// `invalid_proxy`, `unsupported_proxy_scheme`), as in batch's `error_kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DecisionError::CgiRefused { .. } => "cgi_refused",
+            DecisionError::InvalidUrl { .. } => "invalid_url",
+            DecisionError::UnsupportedUrlScheme { .. } => "unsupported_url_scheme",
+            DecisionError::InvalidProxy { .. } => "invalid_proxy",
+            DecisionError::UnsupportedProxyScheme { .. } => "unsupported_proxy_scheme",
+        }
+    }
+}
+
 impl fmt::Display for DecisionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -40,6 +40,7 @@ pub mod flavors;
 pub mod lint;
 mod noproxy;
 mod proxy;
+pub mod scenario;
 mod secret;
 mod target;
 

@@ -57,6 +57,23 @@ fn kv(flag: &str, s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("{flag} wants NAME=VALUE, got {:?}", noproxy::redact_value(s)))
 }
 
+/// Scenario commands take no environment or flavor options: the files declare their own.
+pub fn reject_env_options(a: &Args, sub: &str) -> Option<ExitCode> {
+    let given = !a.flavors.is_empty()
+        || !a.env.is_empty()
+        || !a.properties.is_empty()
+        || !a.resolve.is_empty()
+        || a.clean_env
+        || a.json
+        || a.show_credentials;
+    given.then(|| {
+        usage_error(&format!(
+            "{sub}: scenario files declare their own environment and flavors \
+             (no --flavor, --env, -D, --resolve, --clean-env, --json, --show-credentials)"
+        ))
+    })
+}
+
 pub fn usage_error(msg: &str) -> ExitCode {
     eprintln!("noproxy-check: {msg}\nTry 'noproxy-check --help'.");
     ExitCode::from(2)

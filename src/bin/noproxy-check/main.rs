@@ -8,7 +8,10 @@ mod decide;
 mod diff;
 mod fix;
 mod flavors;
+mod fmt;
 mod lint;
+mod record;
+mod test;
 
 use common::{parse_args, usage_error};
 
@@ -24,15 +27,22 @@ USAGE:
     noproxy-check lint [OPTIONS]            findings NP001.. for the environment
         --format text|json|sarif  --fail-on note|warning|error|never (default warning)
     noproxy-check fix [OPTIONS] [NO_PROXY]  a NO_PROXY every --flavor reads as intended
+    noproxy-check test [--junit PATH] FILE|DIR...
+                                            run scenario files (*.scenario; see README)
+    noproxy-check fmt [--check] FILE|DIR... rewrite scenario files in canonical form
+                                            (--check: list files that would change, exit 1)
+    noproxy-check record [OPTIONS] URL...   print a scenario freezing what each flavor
+                                            decides today for the current environment
 
 OPTIONS:
     -f, --flavor ID      flavor to ask (repeatable; default: go docker curl, and for
                          diff/lint/fix every family). ID is NAME or NAME@VERSION,
                          e.g. go@1.19, curl@7.88.1
     -e, --env NAME=VALUE set a variable (repeatable; applied after the process environment)
-    -D, --property N=V   set a JVM system property (read by the java flavor only)
-        --resolve NAME=IP  make NAME resolve to IP (flavors that resolve names)
         --clean-env      start from an empty environment instead of the process one
+    -D, --property NAME=VALUE  set a JVM system property (repeatable; java flavor only)
+        --resolve NAME=IP      make NAME resolve to IP (repeatable; flavors that resolve)
+        --show-credentials     record: keep credentials instead of writing ***
         --json           machine-readable output (schema in README, field \"schema\")
     -h, --help           this help
     -V, --version        version
@@ -46,11 +56,17 @@ EXAMPLES:
     noproxy-check lint --format sarif > noproxy.sarif
     noproxy-check fix -f go -f curl@7.88.1 'docker:2375,.example.com'
 
+    noproxy-check test examples/
+    noproxy-check record --clean-env -e HTTPS_PROXY=http://172.17.0.1:3128 \\
+        -e NO_PROXY=docker:2375,docker:2376 https://docker:2376/ > dind.scenario
+
 EXIT CODES:
     decide, flavors, batch: 0 success, 1 I/O error, 2 usage error
     diff: 0 all flavors agree, 1 a disagreement, 2 usage or input error
     lint: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error
     fix:  0 every intent expressed for every flavor, 1 some cannot be, 2 usage error
+    test: 0 every expectation holds, 1 one failed, 2 a scenario file does not parse
+    fmt --check: 1 a file would change
 ";
 
 /// A subcommand: its name, its own options and its entry point.
@@ -68,6 +84,9 @@ const SUBS: &[Sub] = &[
     Sub { name: "diff", opts: diff::OPTS, run: diff::run },
     Sub { name: "lint", opts: lint::OPTS, run: lint::run },
     Sub { name: "fix", opts: &[], run: fix::run },
+    Sub { name: "test", opts: test::OPTS, run: test::run },
+    Sub { name: "fmt", opts: fmt::OPTS, run: fmt::run },
+    Sub { name: "record", opts: &[], run: record::run },
 ];
 
 fn main() -> ExitCode {
