@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use crate::common::{decision_json, usage_error, write_or_fail, Args};
 
 /// One batch line in, one JSON line per flavor out. A bad line yields an error line.
-fn batch_line(line: &str, prepared_cache: &[Flavor]) -> Vec<Value> {
+fn batch_line(line: &str, prepared_cache: &[Flavor], show_credentials: bool) -> Vec<Value> {
     let v: Value = match serde_json::from_str(line) {
         Ok(v) => v,
         Err(e) => {
@@ -74,7 +74,7 @@ fn batch_line(line: &str, prepared_cache: &[Flavor]) -> Vec<Value> {
             let d = f.prepare(&env).decide(url);
             let mut m = Map::new();
             m.insert("id".into(), id.clone());
-            m.extend(decision_json(&d));
+            m.extend(decision_json(&d, show_credentials));
             Value::Object(m)
         })
         .collect()
@@ -94,7 +94,7 @@ pub fn run(a: Args) -> ExitCode {
         if line.trim().is_empty() {
             continue;
         }
-        for v in batch_line(&line, &a.flavors) {
+        for v in batch_line(&line, &a.flavors, a.show_credentials) {
             if writeln!(out, "{v}").is_err() {
                 return ExitCode::from(1);
             }

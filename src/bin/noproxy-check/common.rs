@@ -143,8 +143,10 @@ pub fn parse_args(argv: &[String], own: &[Opt]) -> Result<Args, String> {
     Ok(a)
 }
 
-/// The stable JSON object for one decision (batch line and `--json` result).
-pub fn decision_json(d: &Decision) -> Map<String, Value> {
+/// The stable JSON object for one decision (batch line and `--json` result). With
+/// `show_credentials` (the user's explicit `--show-credentials`), `proxy_url` carries the proxy
+/// URL including its credentials; without it the field is absent.
+pub fn decision_json(d: &Decision, show_credentials: bool) -> Map<String, Value> {
     let e = &d.explanation;
     let mut m = Map::new();
     m.insert("flavor".into(), json!(d.flavor));
@@ -157,6 +159,9 @@ pub fn decision_json(d: &Decision) -> Map<String, Value> {
         m.insert("error_kind".into(), serde_json::to_value(error).unwrap_or(Value::Null)["kind"].clone());
     }
     m.insert("proxy_has_credentials".into(), json!(d.outcome.proxy().is_some_and(|p| p.has_credentials())));
+    if show_credentials {
+        m.insert("proxy_url".into(), json!(d.outcome.proxy().map(|p| p.to_string_with_credentials())));
+    }
     m.insert("no_proxy_variable".into(), json!(e.no_proxy.as_ref().map(|n| &n.variable)));
     m.insert(
         "matched_entry".into(),

@@ -21,7 +21,7 @@ pub fn run(a: Args) -> ExitCode {
         for url in &a.rest {
             for p in &prepared {
                 let d = p.decide(url);
-                let mut m = decision_json(&d);
+                let mut m = decision_json(&d, a.show_credentials);
                 m.insert("url".into(), json!(noproxy::Target::parse(url).to_string()));
                 results.push(Value::Object(m));
             }
@@ -36,7 +36,15 @@ pub fn run(a: Args) -> ExitCode {
         }
         for p in &prepared {
             let d = p.decide(url);
-            let text = d.to_string().replace('\n', "\n  ");
+            let mut text = d.to_string().replace('\n', "\n  ");
+            if let (true, Some(p)) = (a.show_credentials, d.outcome.proxy()) {
+                if p.has_credentials() {
+                    text.push_str(&format!(
+                        "\n    proxy URL with credentials (--show-credentials): {}",
+                        p.to_string_with_credentials()
+                    ));
+                }
+            }
             if writeln!(out, "  {text}").is_err() {
                 return ExitCode::from(1);
             }

@@ -45,14 +45,18 @@ pub fn run(a: Args) -> ExitCode {
     let only = a.has("--only-disagreements");
     let code = if d.agree() { ExitCode::SUCCESS } else { ExitCode::from(1) };
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let r = if a.json { write_json(&mut out, &d, only) } else { write_text(&mut out, &d, only, a.has("--explain")) };
+    let r = if a.json {
+        write_json(&mut out, &d, only, a.show_credentials)
+    } else {
+        write_text(&mut out, &d, only, a.has("--explain"))
+    };
     match r.and_then(|_| out.flush()) {
         Ok(()) => code,
         Err(_) => ExitCode::from(2),
     }
 }
 
-fn write_json(out: &mut impl Write, d: &analysis::Diff, only: bool) -> io::Result<()> {
+fn write_json(out: &mut impl Write, d: &analysis::Diff, only: bool, show: bool) -> io::Result<()> {
     let rows: Vec<_> = d
         .rows
         .iter()
@@ -62,7 +66,7 @@ fn write_json(out: &mut impl Write, d: &analysis::Diff, only: bool) -> io::Resul
                 "url": r.url,
                 "agree": r.agree,
                 "cause": r.cause,
-                "cells": r.cells.iter().map(|c| serde_json::Value::Object(decision_json(&c.decision))).collect::<Vec<_>>(),
+                "cells": r.cells.iter().map(|c| serde_json::Value::Object(decision_json(&c.decision, show))).collect::<Vec<_>>(),
             })
         })
         .collect();
