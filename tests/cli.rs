@@ -537,3 +537,30 @@ fn secrets_never_reach_diff_lint_or_fix() {
     }
     assert_eq!(runs, 8);
 }
+
+#[test]
+fn every_subcommand_has_help_and_completions_and_man_cover_them() {
+    let usage = ok(&["--help"], &[], None);
+    let section = usage.split("OPTIONS:\n").next().unwrap_or_default();
+    let subs: Vec<String> = section
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("noproxy-check "))
+        .filter_map(|r| r.split_whitespace().next())
+        .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .map(String::from)
+        .collect();
+    assert!(subs.len() >= 10, "{subs:?}");
+    let bash = ok(&["completions", "bash"], &[], None);
+    let man = ok(&["man"], &[], None);
+    for s in subs.iter().filter(|s| *s != "help") {
+        let h = ok(&[s, "--help"], &[], None);
+        assert!(h.starts_with(&format!("noproxy-check {s} — ")), "{s} --help: {h}");
+        assert!(h.contains("EXAMPLES:") && h.contains("EXIT:"), "{s} --help lacks examples or exit codes");
+        assert_eq!(ok(&["help", s], &[], None), h);
+        assert!(bash.contains(s.as_str()) && man.contains(&format!(".SS {s}")), "{s} missing from completions or man");
+    }
+    // The bash script parses.
+    let o = Command::new("bash").args(["-n", "-c", &bash]).output().expect("bash");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(run(&["completions", "tcsh"], &[], None).status.code(), Some(2));
+}

@@ -9,6 +9,7 @@ mod diff;
 mod fix;
 mod flavors;
 mod fmt;
+mod help;
 mod lint;
 mod record;
 mod test;
@@ -33,6 +34,9 @@ USAGE:
                                             (--check: list files that would change, exit 1)
     noproxy-check record [OPTIONS] URL...   print a scenario freezing what each flavor
                                             decides today for the current environment
+    noproxy-check completions bash|zsh|fish shell completion script
+    noproxy-check man                       the man page (roff)
+    noproxy-check help SUBCOMMAND           help for one subcommand (also SUB --help)
 
 OPTIONS:
     -f, --flavor ID      flavor to ask (repeatable; default: go docker curl, and for
@@ -87,19 +91,46 @@ const SUBS: &[Sub] = &[
     Sub { name: "test", opts: test::OPTS, run: test::run },
     Sub { name: "fmt", opts: fmt::OPTS, run: fmt::run },
     Sub { name: "record", opts: &[], run: record::run },
+    Sub { name: "completions", opts: &[], run: completions },
+    Sub { name: "man", opts: &[], run: man },
 ];
+
+fn completions(a: common::Args) -> ExitCode {
+    let subs: Vec<(&str, &[common::Opt])> = SUBS.iter().map(|s| (s.name, s.opts)).collect();
+    help::completions(a, &subs)
+}
+
+fn man(a: common::Args) -> ExitCode {
+    help::man(a, USAGE)
+}
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    let sub = argv.first().and_then(|c| SUBS.iter().find(|s| s.name == c));
+    if argv.first().is_some_and(|a| a == "help") {
+        return match argv.get(1).and_then(|t| help::text(t)) {
+            Some(t) => {
+                print!("{t}");
+                ExitCode::SUCCESS
+            }
+            None if argv.len() == 1 => {
+                print!("{USAGE}");
+                ExitCode::SUCCESS
+            }
+            None => usage_error("help: unknown subcommand"),
+        };
+    }
     if argv.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{USAGE}");
+        match sub.and_then(|s| help::text(s.name)) {
+            Some(t) => print!("{t}"),
+            None => print!("{USAGE}"),
+        }
         return ExitCode::SUCCESS;
     }
     if argv.iter().any(|a| a == "-V" || a == "--version") {
         println!("noproxy-check {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
     }
-    let sub = argv.first().and_then(|c| SUBS.iter().find(|s| s.name == c));
     const DECIDE: Sub = Sub { name: "", opts: &[], run: decide::run };
     let (rest, sub) = match sub {
         Some(s) => (&argv[1..], s),
@@ -108,5 +139,19 @@ fn main() -> ExitCode {
     match parse_args(rest, sub.opts) {
         Ok(a) => (sub.run)(a),
         Err(e) => usage_error(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_subcommand_has_help_and_is_in_the_usage() {
+        for s in SUBS {
+            assert!(help::text(s.name).is_some(), "{} has no help topic", s.name);
+            assert!(USAGE.contains(&format!("noproxy-check {}", s.name)), "{} missing from USAGE", s.name);
+        }
+        assert!(help::text("decide").is_some());
     }
 }
