@@ -16,10 +16,12 @@ pub mod docker;
 pub mod go;
 mod go_url;
 mod matching;
+pub mod wget;
 
 pub use curl::CurlRules;
 pub use docker::DockerRules;
 pub use go::GoRules;
+pub use wget::WgetRules;
 
 /// A dotted release number (`1.19`, `7.88.1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,6 +114,8 @@ pub enum Family {
     Docker,
     /// curl / libcurl.
     Curl,
+    /// GNU Wget.
+    Wget,
 }
 
 /// Everything about a family that the catalogue lists.
@@ -132,7 +136,7 @@ pub struct FamilyInfo {
 }
 
 /// The catalogue of families.
-pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO];
+pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO, wget::INFO];
 
 /// The rules of one flavor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +148,8 @@ pub enum Rules {
     Docker(DockerRules),
     /// curl.
     Curl(CurlRules),
+    /// GNU Wget.
+    Wget(WgetRules),
 }
 
 /// One program at one version: the unit every decision is made by.
@@ -191,6 +197,7 @@ impl Flavor {
             Rules::Go(r) => PreparedInner::Go(Box::new(go::Prepared::new(r, env))),
             Rules::Docker(r) => PreparedInner::Go(Box::new(go::Prepared::new(&r.go, &docker::daemon_env(r, env)))),
             Rules::Curl(r) => PreparedInner::Curl(Box::new(curl::Prepared::new(r, env))),
+            Rules::Wget(r) => PreparedInner::Wget(Box::new(wget::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -242,6 +249,7 @@ impl FromStr for Flavor {
             Family::Go => Rules::Go(go::rules_for(version)),
             Family::Docker => Rules::Docker(docker::rules_for(version)),
             Family::Curl => Rules::Curl(curl::rules_for(version)),
+            Family::Wget => Rules::Wget(wget::rules_for(version)),
         };
         Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
@@ -258,6 +266,7 @@ pub struct Prepared {
 enum PreparedInner {
     Go(Box<go::Prepared>),
     Curl(Box<curl::Prepared>),
+    Wget(Box<wget::Prepared>),
 }
 
 impl Prepared {
@@ -271,6 +280,7 @@ impl Prepared {
         let (outcome, explanation) = match &self.inner {
             PreparedInner::Go(p) => p.decide(target),
             PreparedInner::Curl(p) => p.decide(target),
+            PreparedInner::Wget(p) => p.decide(target),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
@@ -292,6 +302,9 @@ mod tests {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
         for c in curl::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in wget::CHANGES {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
     }
