@@ -151,6 +151,9 @@ pub enum Rule {
     InvalidUrl,
     /// The URL has no host to check.
     NoHost,
+    /// The host name resolved (through the resolver table) to a loopback address, and the
+    /// tool never proxies loopback (Ruby).
+    ResolvedLoopback,
 }
 
 impl Rule {
@@ -169,6 +172,7 @@ impl Rule {
             Rule::InvalidProxy => "invalid_proxy",
             Rule::InvalidUrl => "invalid_url",
             Rule::NoHost => "no_host",
+            Rule::ResolvedLoopback => "resolved_loopback",
         }
     }
 }

@@ -16,11 +16,13 @@ pub mod docker;
 pub mod go;
 mod go_url;
 mod matching;
+pub mod ruby;
 pub mod wget;
 
 pub use curl::CurlRules;
 pub use docker::DockerRules;
 pub use go::GoRules;
+pub use ruby::RubyRules;
 pub use wget::WgetRules;
 
 /// A dotted release number (`1.19`, `7.88.1`).
@@ -116,6 +118,8 @@ pub enum Family {
     Curl,
     /// GNU Wget.
     Wget,
+    /// Ruby `Net::HTTP` / `URI::Generic#find_proxy`.
+    Ruby,
 }
 
 /// Everything about a family that the catalogue lists.
@@ -136,7 +140,7 @@ pub struct FamilyInfo {
 }
 
 /// The catalogue of families.
-pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO, wget::INFO];
+pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO, wget::INFO, ruby::INFO];
 
 /// The rules of one flavor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,6 +154,8 @@ pub enum Rules {
     Curl(CurlRules),
     /// GNU Wget.
     Wget(WgetRules),
+    /// Ruby.
+    Ruby(RubyRules),
 }
 
 /// One program at one version: the unit every decision is made by.
@@ -198,6 +204,7 @@ impl Flavor {
             Rules::Docker(r) => PreparedInner::Go(Box::new(go::Prepared::new(&r.go, &docker::daemon_env(r, env)))),
             Rules::Curl(r) => PreparedInner::Curl(Box::new(curl::Prepared::new(r, env))),
             Rules::Wget(r) => PreparedInner::Wget(Box::new(wget::Prepared::new(r, env))),
+            Rules::Ruby(r) => PreparedInner::Ruby(Box::new(ruby::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -250,6 +257,7 @@ impl FromStr for Flavor {
             Family::Docker => Rules::Docker(docker::rules_for(version)),
             Family::Curl => Rules::Curl(curl::rules_for(version)),
             Family::Wget => Rules::Wget(wget::rules_for(version)),
+            Family::Ruby => Rules::Ruby(ruby::rules_for(version)),
         };
         Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
@@ -267,6 +275,7 @@ enum PreparedInner {
     Go(Box<go::Prepared>),
     Curl(Box<curl::Prepared>),
     Wget(Box<wget::Prepared>),
+    Ruby(Box<ruby::Prepared>),
 }
 
 impl Prepared {
@@ -281,6 +290,7 @@ impl Prepared {
             PreparedInner::Go(p) => p.decide(target),
             PreparedInner::Curl(p) => p.decide(target),
             PreparedInner::Wget(p) => p.decide(target),
+            PreparedInner::Ruby(p) => p.decide(target),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
@@ -305,6 +315,9 @@ mod tests {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
         for c in wget::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in ruby::CHANGES {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
     }
