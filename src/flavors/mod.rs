@@ -16,12 +16,14 @@ pub mod docker;
 pub mod go;
 mod go_url;
 mod matching;
+pub mod java;
 pub mod ruby;
 pub mod wget;
 
 pub use curl::CurlRules;
 pub use docker::DockerRules;
 pub use go::GoRules;
+pub use java::JavaRules;
 pub use ruby::RubyRules;
 pub use wget::WgetRules;
 
@@ -120,6 +122,8 @@ pub enum Family {
     Wget,
     /// Ruby `Net::HTTP` / `URI::Generic#find_proxy`.
     Ruby,
+    /// The JDK's default `ProxySelector` (system properties).
+    Java,
 }
 
 /// Everything about a family that the catalogue lists.
@@ -140,7 +144,7 @@ pub struct FamilyInfo {
 }
 
 /// The catalogue of families.
-pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO, wget::INFO, ruby::INFO];
+pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO, wget::INFO, ruby::INFO, java::INFO];
 
 /// The rules of one flavor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,6 +160,8 @@ pub enum Rules {
     Wget(WgetRules),
     /// Ruby.
     Ruby(RubyRules),
+    /// Java.
+    Java(JavaRules),
 }
 
 /// One program at one version: the unit every decision is made by.
@@ -205,6 +211,7 @@ impl Flavor {
             Rules::Curl(r) => PreparedInner::Curl(Box::new(curl::Prepared::new(r, env))),
             Rules::Wget(r) => PreparedInner::Wget(Box::new(wget::Prepared::new(r, env))),
             Rules::Ruby(r) => PreparedInner::Ruby(Box::new(ruby::Prepared::new(r, env))),
+            Rules::Java(r) => PreparedInner::Java(Box::new(java::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -258,6 +265,7 @@ impl FromStr for Flavor {
             Family::Curl => Rules::Curl(curl::rules_for(version)),
             Family::Wget => Rules::Wget(wget::rules_for(version)),
             Family::Ruby => Rules::Ruby(ruby::rules_for(version)),
+            Family::Java => Rules::Java(java::rules_for(version)),
         };
         Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
@@ -276,6 +284,7 @@ enum PreparedInner {
     Curl(Box<curl::Prepared>),
     Wget(Box<wget::Prepared>),
     Ruby(Box<ruby::Prepared>),
+    Java(Box<java::Prepared>),
 }
 
 impl Prepared {
@@ -291,6 +300,7 @@ impl Prepared {
             PreparedInner::Curl(p) => p.decide(target),
             PreparedInner::Wget(p) => p.decide(target),
             PreparedInner::Ruby(p) => p.decide(target),
+            PreparedInner::Java(p) => p.decide(target),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
@@ -318,6 +328,9 @@ mod tests {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
         for c in ruby::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in java::CHANGES {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
     }
