@@ -113,8 +113,8 @@ fn read_url(url: &str) -> Result<(String, String), String> {
         }
     }
     let scheme_len = body.bytes().take_while(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c)).count();
-    let scheme = (scheme_len > 0 && b[0].is_ascii_alphabetic() && b.get(scheme_len) == Some(&b':'))
-        .then(|| &body[..scheme_len]);
+    let scheme =
+        (scheme_len > 0 && b[0].is_ascii_alphabetic() && b.get(scheme_len) == Some(&b':')).then(|| &body[..scheme_len]);
     let rest = scheme.map_or(body, |s| &body[s.len() + 1..]);
     if scheme.is_some() && rest.is_empty() {
         return syntax("expected scheme-specific part");
@@ -260,7 +260,8 @@ impl Prepared {
             }
         };
         let urlhost = host.to_lowercase();
-        ex.host = Some(HostView { host: urlhost.clone(), ip: urlhost.trim_matches(['[', ']']).parse().ok(), port: None });
+        ex.host =
+            Some(HostView { host: urlhost.clone(), ip: urlhost.trim_matches(['[', ']']).parse().ok(), port: None });
         // R-JAVA-VAR-1: the row of this scheme (case-insensitive).
         let Some((proto, prefixes)) = PROPS.iter().find(|(p, _)| p.eq_ignore_ascii_case(&scheme)) else {
             ex.rule = Rule::SchemeNotProxied;
@@ -317,9 +318,9 @@ impl Prepared {
             (Some(""), _) => ex.notes.push(format!(
                 "{np_name} is set but empty: no non-proxy hosts at all, not even the defaults (localhost is proxied)"
             )),
-            (None, Some(v)) => ex.notes.push(format!(
-                "{np_name} unset: conf/net.properties and the built-in defaults apply ({v})"
-            )),
+            (None, Some(v)) => {
+                ex.notes.push(format!("{np_name} unset: conf/net.properties and the built-in defaults apply ({v})"))
+            }
             (Some(_), Some(_)) => ex.notes.push(format!(
                 "the built-in defaults ({}) are appended to {np_name}",
                 self.rules.default_non_proxy_hosts
@@ -334,12 +335,8 @@ impl Prepared {
                 entries.iter().position(|e| glob_matches(&e.text.to_lowercase(), &urlhost))
             };
             let all = hit.is_some_and(|i| entries[i].kind == EntryKind::All);
-            ex.no_proxy = Some(std::sync::Arc::new(NoProxyReport {
-                variable: np_name.into(),
-                value: v,
-                entries,
-                diagnostics,
-            }));
+            ex.no_proxy =
+                Some(std::sync::Arc::new(NoProxyReport { variable: np_name.into(), value: v, entries, diagnostics }));
             if let Some(i) = hit {
                 ex.matched = Some(i);
                 ex.rule = if all { Rule::NoProxyAll } else { Rule::NoProxyMatch };

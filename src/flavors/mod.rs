@@ -15,8 +15,8 @@ pub mod curl;
 pub mod docker;
 pub mod go;
 mod go_url;
-mod matching;
 pub mod java;
+mod matching;
 pub mod ruby;
 pub mod wget;
 

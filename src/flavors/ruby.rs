@@ -19,6 +19,7 @@ use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, 
 use crate::env::ProxyEnv;
 use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic, ParsedNoProxy};
 use crate::proxy::ProxyUrl;
+use crate::secret::redact_value;
 use crate::target::{HostView, Target};
 
 /// Catalogue entry.
@@ -26,9 +27,9 @@ pub const INFO: FamilyInfo = FamilyInfo {
     family: super::Family::Ruby,
     name: "ruby",
     summary: "Ruby Net::HTTP / URI#find_proxy (http_proxy even for https, resolves the host, CIDR, host:port)",
-    earliest: "2.4.0",
+    earliest: "2.5.0",
     latest: "3.1.2",
-    versions: &["2.4.0", "2.5.0", "2.6.0", "3.1", "3.1.2"],
+    versions: &["2.5.0", "2.6.0", "3.1", "3.1.2"],
 };
 
 /// The knobs that changed over Ruby's history. Each field names its spec rule.
@@ -112,9 +113,11 @@ fn default_port(scheme: Option<&str>) -> Option<u64> {
 
 /// `URI.parse` / `URI()` (R-RUBY-URL-1): uri 0.11's `RFC3986_Parser` regular expressions.
 fn parse_uri(s: &str) -> Result<Uri, String> {
-    let bad = || Err(format!("bad URI(is not URI?): {s:?}"));
+    // The quoted value may hold credentials: redact them (crate::secret).
+    let shown = redact_value(s);
+    let bad = || Err(format!("bad URI(is not URI?): {shown:?}"));
     if !s.is_ascii() {
-        return Err(format!("URI must be ascii only {s:?}"));
+        return Err(format!("URI must be ascii only {shown:?}"));
     }
     let mut u = Uri::default();
     let mut rest = s;
@@ -216,7 +219,10 @@ fn ipaddr(tok: &str) -> Option<(Ipv4Addr, u8)> {
         }
         let mut o = [0u8; 4];
         for (i, p) in parts.iter().enumerate() {
-            if p.is_empty() || p.len() > 3 || !p.bytes().all(|c| c.is_ascii_digit()) || (p.len() > 1 && p.starts_with('0'))
+            if p.is_empty()
+                || p.len() > 3
+                || !p.bytes().all(|c| c.is_ascii_digit())
+                || (p.len() > 1 && p.starts_with('0'))
             {
                 return None;
             }
@@ -279,13 +285,12 @@ fn scan(r: &RubyRules, value: &str, diags: &mut Vec<NoProxyDiagnostic>) -> (Vec<
                 i = end;
             }
         }
-        let span = start..end;
+        let _ = end; // the `:port` is reported in `Entry::port`, the span covers the host token
+        let span = start..start + host.len();
         let lower = host.to_ascii_lowercase();
         let kind = match (host.strip_prefix('.'), ipaddr(host)) {
             (_, Some((a, 32))) => EntryKind::Ip { addr: IpAddr::V4(a) },
-            (_, Some((a, n))) => {
-                EntryKind::Cidr { net: ipnet::IpNet::new(IpAddr::V4(a), n).expect("prefix ≤ 32") }
-            }
+            (_, Some((a, n))) => EntryKind::Cidr { net: ipnet::IpNet::new(IpAddr::V4(a), n).expect("prefix ≤ 32") },
             (Some(rest), None) => EntryKind::Domain { name: rest.to_ascii_lowercase(), apex: false, subdomains: true },
             (None, None) => EntryKind::Domain { name: lower, apex: true, subdomains: true },
         };
@@ -375,7 +380,8 @@ impl Prepared {
             (None, Some(v)) => {
                 note(ex, "http_proxy", VarStatus::Unset);
                 note(ex, "HTTP_PROXY", if v.is_empty() { VarStatus::EmptyIgnored } else { VarStatus::Used });
-                ex.notes.push("Ruby warns: \"The environment variable HTTP_PROXY is discouraged. Use http_proxy.\"".into());
+                ex.notes
+                    .push("Ruby warns: \"The environment variable HTTP_PROXY is discouraged. Use http_proxy.\"".into());
                 Some(("HTTP_PROXY".into(), v.into()))
             }
             (None, None) => {
@@ -412,11 +418,8 @@ impl Prepared {
         let hostname = uri.hostname.clone();
         let host_l = hostname.as_deref().map(str::to_ascii_lowercase);
         let literal = hostname.as_deref().and_then(|h| ipv4_normalize(h).map(IpAddr::V4).or_else(|| h.parse().ok()));
-        ex.host = Some(HostView {
-            host: host_l.clone().unwrap_or_default(),
-            ip: literal,
-            port: u16::try_from(port).ok(),
-        });
+        ex.host =
+            Some(HostView { host: host_l.clone().unwrap_or_default(), ip: literal, port: u16::try_from(port).ok() });
         let Some((variable, value)) = self.proxy_value(&mut ex) else {
             if ex.rule != Rule::Cgi {
                 ex.rule = Rule::NoProxyVariable;
@@ -508,7 +511,9 @@ impl Prepared {
                     ));
                 }
                 if p.hostname.is_none() {
-                    ex.notes.push("the proxy URI has no host: Net::HTTP fails to open a connection to an empty host".into());
+                    ex.notes.push(
+                        "the proxy URI has no host: Net::HTTP fails to open a connection to an empty host".into(),
+                    );
                 }
                 let port = p.port.and_then(|x| u16::try_from(x).ok());
                 if let Some(x) = p.port.filter(|x| *x > 65535) {

@@ -94,8 +94,9 @@ impl Prepared {
             },
             value,
         ));
-        if let Some(v) = env.get("NO_PROXY") {
-            notes.push(VarNote::new("NO_PROXY", VarStatus::NotRead, Some(v)));
+        if env.get("NO_PROXY").is_some() {
+            // Set but never read: named without its value, which can be large.
+            notes.push(VarNote::new("NO_PROXY", VarStatus::NotRead, None));
         }
         // R-WGET-NP-1: sepstring returns no list for an empty value.
         let no_proxy = value.filter(|v| !v.is_empty()).map(|v| {
@@ -151,7 +152,7 @@ impl Prepared {
             ex.rule = Rule::NoProxyVariable;
             return (Outcome::Direct, ex);
         };
-        match parse_proxy(value, &scheme) {
+        match parse_proxy(value, scheme) {
             Ok(proxy) => {
                 ex.rule = Rule::ProxyVariable;
                 (Outcome::Proxy { proxy, variable }, ex)
@@ -255,11 +256,11 @@ fn rewrite_shorthand(url: &str) -> Option<String> {
         if rest.starts_with("://") {
             return None;
         }
-        if rest.starts_with(':') {
-            let digits = rest[1..].bytes().take_while(u8::is_ascii_digit).count();
-            let after = rest.as_bytes().get(1 + digits);
+        if let Some(after_colon) = rest.strip_prefix(':') {
+            let digits = after_colon.bytes().take_while(u8::is_ascii_digit).count();
+            let after = after_colon.as_bytes().get(digits);
             if !(digits > 0 && (after.is_none() || after == Some(&b'/'))) {
-                return Some(format!("ftp://{}/{}", &url[..p], &rest[1..]));
+                return Some(format!("ftp://{}/{after_colon}", &url[..p]));
             }
         }
     }
