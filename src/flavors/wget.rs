@@ -18,9 +18,9 @@ pub const INFO: FamilyInfo = FamilyInfo {
     family: super::Family::Wget,
     name: "wget",
     summary: "GNU Wget (lower-case variables only, no NO_PROXY, no `*`, no CIDR, no ports)",
-    earliest: "1.12",
+    earliest: "1.13",
     latest: "1.24.5",
-    versions: &["1.12", "1.19.3", "1.20", "1.21", "1.21.3", "1.24.5"],
+    versions: &["1.13", "1.19.3", "1.20", "1.21", "1.21.3", "1.24.5"],
 };
 
 /// The knobs that changed over wget's history. Each field names its spec rule.
