@@ -461,6 +461,42 @@ fn append_no_proxy(spec: &EnvSpec, extra: &str) -> EnvSpec {
 }
 
 proptest! {
+    #![proptest_config(config(160))]
+
+    /// Java reads JVM properties, which the environment strategies never set: arbitrary
+    /// property values and URLs never panic and explain coherently (R-JAVA-SRC-1).
+    #[test]
+    fn java_properties_never_panic(
+        values in prop::collection::vec(prop::option::of(any::<String>()), 8),
+        u in prop_oneof![url(), any::<String>()],
+    ) {
+        const PROPS: &[&str] = &[
+            "http.proxyHost", "http.proxyPort", "http.nonProxyHosts", "proxyHost", "proxyPort",
+            "socksProxyHost", "socksProxyPort", "socksProxyVersion",
+        ];
+        let mut b = ProxyEnv::builder();
+        for (name, v) in PROPS.iter().zip(&values) {
+            if let Some(v) = v {
+                b = b.property(name, v);
+            }
+        }
+        let env = b.build();
+        for f in flavors().iter().filter(|f| matches!(f.rules(), Rules::Java(_))) {
+            let d = f.decide(&env, &u);
+            let _ = d.to_string();
+            if let Some(i) = d.explanation.matched {
+                prop_assert!(d.explanation.no_proxy.as_ref().is_some_and(|np| i < np.entries.len()));
+            }
+            if let Some(np) = &d.explanation.no_proxy {
+                for e in &np.entries {
+                    prop_assert!(np.value.get(e.span.clone()) == Some(e.text.as_str()), "{}: span {:?} of {:?}", f, e.span, np.value);
+                }
+            }
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(config(128))]
 
     /// go, docker and curl all fold ASCII case: Go lower-cases host and entries (R-GO-NP-2,

@@ -191,6 +191,12 @@ fn glob_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
+/// A `*` that is neither the first nor the last character (Java quotes it: literal).
+fn middle_star(p: &str) -> bool {
+    let inner = p.strip_prefix('*').unwrap_or(p);
+    inner.strip_suffix('*').unwrap_or(inner).contains('*')
+}
+
 /// Split the effective `nonProxyHosts` on `|` (empty items skipped), with spans.
 fn parse_non_proxy(value: &str) -> (Vec<Entry>, Vec<NoProxyDiagnostic>) {
     let mut entries = Vec::new();
@@ -208,7 +214,7 @@ fn parse_non_proxy(value: &str) -> (Vec<Entry>, Vec<NoProxyDiagnostic>) {
             note("Java keeps blanks: this pattern never matches a host");
         } else if p.contains(',') {
             note("`,` is not a separator in Java (use `|`): this whole text is one pattern");
-        } else if p.len() > 2 && p[1..p.len() - 1].contains('*') {
+        } else if middle_star(&p) {
             note("`*` is a wildcard only at the start or end: this one is literal");
         } else if p.contains('/') {
             note("Java has no CIDR: write an IP prefix such as `10.*`");
@@ -400,6 +406,14 @@ mod tests {
         assert_eq!(integer_decode(" 3002"), None);
         assert_eq!(integer_decode("abc"), None);
         assert_eq!(integer_decode("0"), Some(0));
+    }
+
+    #[test]
+    fn non_ascii_patterns_do_not_panic() {
+        let (entries, diags) = parse_non_proxy("é*x|*é|é");
+        assert_eq!(entries.len(), 3);
+        assert_eq!(diags.len(), 1);
+        assert!(middle_star("a*b") && !middle_star("*ab*") && !middle_star("*"));
     }
 
     #[test]

@@ -272,7 +272,7 @@ fn scheme_of(url: &str) -> Option<(&'static str, u16, &'static str)> {
     SCHEMES.iter().copied().find(|(s, _, _)| {
         url.len() >= s.len() + 3
             && url.as_bytes()[..s.len()].eq_ignore_ascii_case(s.as_bytes())
-            && &url[s.len()..s.len() + 3] == "://"
+            && url.as_bytes()[s.len()..s.len() + 3] == *b"://"
     })
 }
 
@@ -406,6 +406,12 @@ mod tests {
         assert!(sufmatch(&old, "ample.com", "example.com"));
         let mid = rules_for("1.19.3".parse().unwrap());
         assert!(!sufmatch(&mid, ".example.com", "www.example.com"));
+    }
+
+    #[test]
+    fn non_ascii_after_a_scheme_name_does_not_panic() {
+        assert!(parse_url("httpé://x/").is_err());
+        assert!(read_url(&Target::parse("httpsé")).is_ok());
     }
 
     #[test]
