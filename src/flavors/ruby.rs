@@ -478,10 +478,12 @@ impl Prepared {
                 if t.port.is_some_and(|p| p != port) {
                     continue;
                 }
-                let name_hit = if t.host.starts_with('.') {
-                    h.ends_with(&t.host.to_ascii_lowercase())
+                // `String#downcase` is Unicode-aware (the host itself is ASCII: R-RUBY-URL-1).
+                let tok = t.host.to_lowercase();
+                let name_hit = if tok.starts_with('.') {
+                    h.ends_with(&tok)
                 } else {
-                    format!(".{h}").ends_with(&format!(".{}", t.host.to_ascii_lowercase()))
+                    h == tok || h.strip_suffix(tok.as_str()).is_some_and(|rest| rest.ends_with('.'))
                 };
                 let ip_hit = !name_hit
                     && match (addr, ipaddr(&t.host)) {

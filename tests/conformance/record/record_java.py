@@ -2,9 +2,13 @@
 """Record what the JDK's default ProxySelector (sun.net.spi.DefaultProxySelector) selects.
 
 Usage:
-  record_java.py             record cases/java.jsonl into recorded/java@17.jsonl
-  record_java.py --check     re-record in memory, diff against the committed file, exit 1 on drift
-  record_java.py --install   apt-get install openjdk-17-jdk-headless util-linux
+  record_java.py [--jdk 17|25]             record cases/java.jsonl into recorded/java@<jdk>.jsonl
+  record_java.py [--jdk 17|25] --check     re-record in memory, diff against the committed file
+  record_java.py --install                 apt-get install openjdk-17-jdk-headless util-linux
+
+--jdk 17 (default) uses Debian's OpenJDK 17 (/usr/lib/jvm/java-17-openjdk-*); --jdk 25 uses a
+Temurin 25 JDK at /usr/lib/jvm/temurin-25-jdk-* when present (not in Debian's registry: CI
+prints SKIPPED where it is missing). The bare `java` flavor models JDK 25.
 
 `java/Recorder.java` is compiled with the JDK 17 `javac` into a temp dir and run once:
 
@@ -41,23 +45,31 @@ RECORDER_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/nonexistent"}
 COMMAND = "unshare -n java -cp TMP Recorder  # ProxySelector.getDefault().select(new URI(url)), one JVM"
 HOST_PROPS = ["http.proxyHost", "https.proxyHost", "ftp.proxyHost", "ftpProxyHost", "proxyHost", "socksProxyHost"]
 PER_CASE = False
+JDKS = {
+    "17": {"dirs": ["/usr/lib/jvm/java-17-openjdk-amd64/bin", "/usr/lib/jvm/java-17-openjdk-arm64/bin"],
+           "flavor": "java@17", "model": "java@17", "out": "java@17.jsonl"},
+    "25": {"dirs": ["/usr/lib/jvm/temurin-25-jdk-amd64/bin", "/usr/lib/jvm/temurin-25-jdk-arm64/bin"],
+           "flavor": "java@25", "model": "java@25.0.3", "out": "java@25.jsonl"},
+}
+JDK = JDKS["17"]
 
 
 def java_bin(name):
-    for d in ["/usr/lib/jvm/java-17-openjdk-amd64/bin", "/usr/lib/jvm/java-17-openjdk-arm64/bin"]:
+    for d in JDK["dirs"]:
         if os.path.exists(os.path.join(d, name)):
             return os.path.join(d, name)
-    return shutil.which(name)
+    return shutil.which(name) if JDK is JDKS["17"] else None
 
 
 def tool_line():
     java = java_bin("java")
+    want = JDK["flavor"].split("@")[1]
     if not java or not java_bin("javac"):
-        rc.skip("java/javac 17 not found")
+        rc.skip("java/javac %s not found" % want)
     out = subprocess.run([java, "-version"], capture_output=True, text=True, env=RECORDER_ENV, timeout=60)
     lines = out.stderr.strip().splitlines()
-    if not lines or ' version "17.' not in lines[0]:
-        rc.skip("java is %r, need 17" % (lines[:1],))
+    if not lines or (' version "%s.' % want) not in lines[0]:
+        rc.skip("java is %r, need %s" % (lines[:1], want))
     rc.check_unshare()
     return " / ".join(lines[:2])
 
@@ -108,10 +120,17 @@ def install():
 
 
 def main(argv):
-    global PER_CASE
+    global PER_CASE, JDK
     if "--per-case-jvm" in argv:
         PER_CASE = True
         argv = [a for a in argv if a != "--per-case-jvm"]
+    if "--jdk" in argv:
+        i = argv.index("--jdk")
+        if i + 1 >= len(argv) or argv[i + 1] not in JDKS:
+            print(__doc__, file=sys.stderr)
+            return 2
+        JDK = JDKS[argv[i + 1]]
+        argv = argv[:i] + argv[i + 2:]
     orig = rc.load_cases
 
     def loader(path):
@@ -121,8 +140,8 @@ def main(argv):
         return cases
 
     rc.load_cases = loader
-    return rc.main(argv, flavor="java@17", model="java@17", tool_line=tool_line, command=COMMAND,
-                   files=[("java.jsonl", "java@17.jsonl")], run_case=run_case, install=install,
+    return rc.main(argv, flavor=JDK["flavor"], model=JDK["model"], tool_line=tool_line, command=COMMAND,
+                   files=[("java.jsonl", JDK["out"])], run_case=run_case, install=install,
                    extra={"env_added": "PATH=%s HOME=%s (the case env is not passed)" % tuple(RECORDER_ENV.values())},
                    doc=__doc__)
 
