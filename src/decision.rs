@@ -233,7 +233,8 @@ impl VarNote {
 pub struct NoProxyReport {
     /// The variable it came from.
     pub variable: String,
-    /// The value as written.
+    /// The value as written. Java: the list the JDK actually matches, i.e. the property (or
+    /// `conf/net.properties`) with the built-in defaults appended (a note says so).
     pub value: String,
     /// Entries as this tool sees them, with byte spans into `value`.
     pub entries: Vec<Entry>,
