@@ -165,6 +165,9 @@ pub enum Rule {
     InvalidUrl,
     /// The URL has no host to check.
     NoHost,
+    /// The host name resolved (through the resolver table) to a loopback address, and the
+    /// tool never proxies loopback (Ruby).
+    ResolvedLoopback,
 }
 
 impl Rule {
@@ -183,6 +186,7 @@ impl Rule {
             Rule::InvalidProxy => "invalid_proxy",
             Rule::InvalidUrl => "invalid_url",
             Rule::NoHost => "no_host",
+            Rule::ResolvedLoopback => "resolved_loopback",
         }
     }
 }
@@ -243,7 +247,8 @@ impl VarNote {
 pub struct NoProxyReport {
     /// The variable it came from.
     pub variable: String,
-    /// The value as written.
+    /// The value as written. Java: the list the JDK actually matches, i.e. the property (or
+    /// `conf/net.properties`) with the built-in defaults appended (a note says so).
     pub value: String,
     /// Entries as this tool sees them, with byte spans into `value`.
     pub entries: Vec<Entry>,

@@ -45,6 +45,13 @@ pub enum EntryKind {
         /// Why.
         reason: String,
     },
+    /// A glob matched against the whole host: a `*` at the start and/or the end stands for any
+    /// run of characters, elsewhere it is literal (Java's `http.nonProxyHosts`: `*.example.com`,
+    /// `10.*`, `*internal*`).
+    Glob {
+        /// The pattern, lower-cased.
+        pattern: String,
+    },
 }
 
 impl fmt::Display for EntryKind {
@@ -58,6 +65,7 @@ impl fmt::Display for EntryKind {
             EntryKind::Cidr { net } => write!(f, "range {net}"),
             EntryKind::NeverMatches { reason } => write!(f, "never matches ({reason})"),
             EntryKind::Ignored { reason } => write!(f, "ignored ({reason})"),
+            EntryKind::Glob { pattern } => write!(f, "hosts matching {pattern}"),
         }
     }
 }

@@ -461,6 +461,42 @@ fn append_no_proxy(spec: &EnvSpec, extra: &str) -> EnvSpec {
 }
 
 proptest! {
+    #![proptest_config(config(160))]
+
+    /// Java reads JVM properties, which the environment strategies never set: arbitrary
+    /// property values and URLs never panic and explain coherently (R-JAVA-SRC-1).
+    #[test]
+    fn java_properties_never_panic(
+        values in prop::collection::vec(prop::option::of(any::<String>()), 8),
+        u in prop_oneof![url(), any::<String>()],
+    ) {
+        const PROPS: &[&str] = &[
+            "http.proxyHost", "http.proxyPort", "http.nonProxyHosts", "proxyHost", "proxyPort",
+            "socksProxyHost", "socksProxyPort", "socksProxyVersion",
+        ];
+        let mut b = ProxyEnv::builder();
+        for (name, v) in PROPS.iter().zip(&values) {
+            if let Some(v) = v {
+                b = b.property(name, v);
+            }
+        }
+        let env = b.build();
+        for f in flavors().iter().filter(|f| matches!(f.rules(), Rules::Java(_))) {
+            let d = f.decide(&env, &u);
+            let _ = d.to_string();
+            if let Some(i) = d.explanation.matched {
+                prop_assert!(d.explanation.no_proxy.as_ref().is_some_and(|np| i < np.entries.len()));
+            }
+            if let Some(np) = &d.explanation.no_proxy {
+                for e in &np.entries {
+                    prop_assert!(np.value.get(e.span.clone()) == Some(e.text.as_str()), "{}: span {:?} of {:?}", f, e.span, np.value);
+                }
+            }
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(config(128))]
 
     /// go, docker and curl all fold ASCII case: Go lower-cases host and entries (R-GO-NP-2,
@@ -518,6 +554,11 @@ proptest! {
             let (p, p2) = (f.prepare(&env), f.prepare(&env2));
             for u in urls.iter().filter(|u| !u.to_ascii_lowercase().contains(EXTRA)) {
                 let (a, b) = (p.decide(u), p2.decide(u));
+                // Ruby: a URL without host fails in `use_proxy?` as soon as any no_proxy is set
+                // (R-RUBY-URL-1), so setting one where there was none changes that case.
+                if matches!(f.rules(), Rules::Ruby(_)) && b.explanation.rule == noproxy::Rule::NoHost {
+                    continue;
+                }
                 prop_assert_eq!(
                     (&a.outcome, a.explanation.rule, a.explanation.matched),
                     (&b.outcome, b.explanation.rule, b.explanation.matched),
@@ -552,9 +593,18 @@ proptest! {
             Some(p) => format!("http://{host}:{p}{path}"),
             None => format!("http://{host}{path}"),
         };
+        // wget reads only `no_proxy` (R-WGET-VAR-2); for Ruby an empty `no_proxy` hides
+        // `NO_PROXY` (R-RUBY-NP-4): in both cases the appended entry may be one they never read.
+        let wget_reads_it = get(&spec, "no_proxy").is_some_and(|v| v.contains(host.as_str()));
+        let ruby_reads_it = get(&spec, "no_proxy") != Some("");
         for f in flavors() {
             if go_version(f).is_some_and(|g| g < v("1.11")) {
                 continue;
+            }
+            match f.rules() {
+                Rules::Wget(_) if !wget_reads_it => continue,
+                Rules::Ruby(_) if !ruby_reads_it => continue,
+                _ => {}
             }
             let d = f.decide(&env, &url);
             prop_assert_eq!(
@@ -738,6 +788,9 @@ fn no_proxy_key(f: &Flavor) -> String {
             "curl {} {} {:?} {} {}",
             r.legacy_no_proxy, r.trailing_dots_ignored, r.blanks, r.ipv6_hosts_as_addresses, r.strict_prefix_bits
         ),
+        Rules::Wget(r) => format!("wget {r:?}"),
+        Rules::Ruby(r) => format!("ruby {r:?}"),
+        Rules::Java(r) => format!("java {r:?}"),
         _ => f.id().to_owned(),
     }
 }
@@ -752,6 +805,9 @@ fn url_key(f: &Flavor) -> String {
             "curl {} {} {} {}",
             r.legacy_no_proxy, r.trailing_dots_ignored, r.ipv6_hosts_as_addresses, r.websockets
         ),
+        Rules::Wget(r) => format!("wget {r:?}"),
+        Rules::Ruby(r) => format!("ruby {r:?}"),
+        Rules::Java(r) => format!("java {r:?}"),
         _ => f.id().to_owned(),
     }
 }

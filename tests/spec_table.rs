@@ -24,7 +24,19 @@ const BEGIN: &str = "<!-- comparison-table:begin -->";
 const END: &str = "<!-- comparison-table:end -->";
 
 /// The columns, in order.
-const FLAVORS: &[&str] = &["go", "go@1.19", "go@1.10", "docker", "docker@18.09", "curl", "curl@7.88.1", "curl@7.74.0"];
+const FLAVORS: &[&str] = &[
+    "go",
+    "go@1.19",
+    "go@1.10",
+    "docker",
+    "docker@18.09",
+    "curl",
+    "curl@7.88.1",
+    "curl@7.74.0",
+    "wget",
+    "ruby",
+    "java",
+];
 
 const HP: &str = "http://hp.invalid:3128";
 const SP: &str = "http://sp.invalid:3128";
@@ -189,8 +201,13 @@ fn flavors() -> Vec<Flavor> {
     FLAVORS.iter().map(|id| id.parse().unwrap_or_else(|e| panic!("flavor {id}: {e}"))).collect()
 }
 
+/// The row's variables, on a machine where `localhost` resolves to 127.0.0.1 and ::1 (only the
+/// Ruby flavor resolves names; Java reads no variables, so its column shows "no proxy set").
 fn env_of(r: &Row) -> ProxyEnv {
-    r.env.iter().fold(ProxyEnv::builder(), |b, (n, v)| b.var(n, v)).build()
+    let b = ProxyEnv::builder()
+        .resolve("localhost", std::net::Ipv4Addr::LOCALHOST.into())
+        .resolve("localhost", std::net::Ipv6Addr::LOCALHOST.into());
+    r.env.iter().fold(b, |b, (n, v)| b.var(n, v)).build()
 }
 
 /// `D`, `P <variable>` or `E`.

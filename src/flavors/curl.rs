@@ -511,7 +511,7 @@ fn check_no_proxy(r: &CurlRules, view: &HostView, np: &NoProxyReport) -> Option<
 }
 
 /// urlapi `ipv4_normalize`: `127.1`, `0x7f.1`, `2130706433` → dotted quad.
-fn ipv4_normalize(host: &str) -> Option<Ipv4Addr> {
+pub(crate) fn ipv4_normalize(host: &str) -> Option<Ipv4Addr> {
     let mut parts = [0u64; 4];
     let mut n = 0;
     let mut rest = host;

@@ -15,11 +15,17 @@ pub mod curl;
 pub mod docker;
 pub mod go;
 mod go_url;
+pub mod java;
 mod matching;
+pub mod ruby;
+pub mod wget;
 
 pub use curl::CurlRules;
 pub use docker::DockerRules;
 pub use go::GoRules;
+pub use java::JavaRules;
+pub use ruby::RubyRules;
+pub use wget::WgetRules;
 
 /// A dotted release number (`1.19`, `7.88.1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,6 +118,12 @@ pub enum Family {
     Docker,
     /// curl / libcurl.
     Curl,
+    /// GNU Wget.
+    Wget,
+    /// Ruby `Net::HTTP` / `URI::Generic#find_proxy`.
+    Ruby,
+    /// The JDK's default `ProxySelector` (system properties).
+    Java,
 }
 
 /// Everything about a family that the catalogue lists.
@@ -132,7 +144,7 @@ pub struct FamilyInfo {
 }
 
 /// The catalogue of families.
-pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO];
+pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO, wget::INFO, ruby::INFO, java::INFO];
 
 /// The rules of one flavor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +156,12 @@ pub enum Rules {
     Docker(DockerRules),
     /// curl.
     Curl(CurlRules),
+    /// GNU Wget.
+    Wget(WgetRules),
+    /// Ruby.
+    Ruby(RubyRules),
+    /// Java.
+    Java(JavaRules),
 }
 
 /// One program at one version: the unit every decision is made by.
@@ -196,6 +214,9 @@ impl Flavor {
             Rules::Go(r) => PreparedInner::Go(Box::new(go::Prepared::new(r, env))),
             Rules::Docker(r) => PreparedInner::Go(Box::new(go::Prepared::new(&r.go, &docker::daemon_env(r, env)))),
             Rules::Curl(r) => PreparedInner::Curl(Box::new(curl::Prepared::new(r, env))),
+            Rules::Wget(r) => PreparedInner::Wget(Box::new(wget::Prepared::new(r, env))),
+            Rules::Ruby(r) => PreparedInner::Ruby(Box::new(ruby::Prepared::new(r, env))),
+            Rules::Java(r) => PreparedInner::Java(Box::new(java::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -247,6 +268,9 @@ impl FromStr for Flavor {
             Family::Go => Rules::Go(go::rules_for(version)),
             Family::Docker => Rules::Docker(docker::rules_for(version)),
             Family::Curl => Rules::Curl(curl::rules_for(version)),
+            Family::Wget => Rules::Wget(wget::rules_for(version)),
+            Family::Ruby => Rules::Ruby(ruby::rules_for(version)),
+            Family::Java => Rules::Java(java::rules_for(version)),
         };
         Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
@@ -263,6 +287,9 @@ pub struct Prepared {
 enum PreparedInner {
     Go(Box<go::Prepared>),
     Curl(Box<curl::Prepared>),
+    Wget(Box<wget::Prepared>),
+    Ruby(Box<ruby::Prepared>),
+    Java(Box<java::Prepared>),
 }
 
 impl Prepared {
@@ -276,6 +303,9 @@ impl Prepared {
         let (outcome, explanation) = match &self.inner {
             PreparedInner::Go(p) => p.decide(target),
             PreparedInner::Curl(p) => p.decide(target),
+            PreparedInner::Wget(p) => p.decide(target),
+            PreparedInner::Ruby(p) => p.decide(target),
+            PreparedInner::Java(p) => p.decide(target),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
@@ -297,6 +327,15 @@ mod tests {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
         for c in curl::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in wget::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in ruby::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in java::CHANGES {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
     }
