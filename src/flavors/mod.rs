@@ -15,11 +15,14 @@ pub mod curl;
 pub mod docker;
 pub mod go;
 mod go_url;
+mod http_uri;
 mod matching;
+pub mod rust_clients;
 
 pub use curl::CurlRules;
 pub use docker::DockerRules;
 pub use go::GoRules;
+pub use rust_clients::RustRules;
 
 /// A dotted release number (`1.19`, `7.88.1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,6 +115,12 @@ pub enum Family {
     Docker,
     /// curl / libcurl.
     Curl,
+    /// Rust hyper-util's proxy matcher (`hyper_util::client::proxy::matcher`).
+    HyperUtil,
+    /// Rust reqwest.
+    Reqwest,
+    /// Rust ureq 3.
+    Ureq,
 }
 
 /// Everything about a family that the catalogue lists.
@@ -132,7 +141,8 @@ pub struct FamilyInfo {
 }
 
 /// The catalogue of families.
-pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO];
+pub const FAMILIES: &[FamilyInfo] =
+    &[go::INFO, docker::INFO, curl::INFO, rust_clients::HYPER_UTIL_INFO, rust_clients::REQWEST_INFO, rust_clients::UREQ_INFO];
 
 /// The rules of one flavor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +154,8 @@ pub enum Rules {
     Docker(DockerRules),
     /// curl.
     Curl(CurlRules),
+    /// hyper-util, reqwest, ureq.
+    Rust(RustRules),
 }
 
 /// One program at one version: the unit every decision is made by.
@@ -191,6 +203,7 @@ impl Flavor {
             Rules::Go(r) => PreparedInner::Go(Box::new(go::Prepared::new(r, env))),
             Rules::Docker(r) => PreparedInner::Go(Box::new(go::Prepared::new(&r.go, &docker::daemon_env(r, env)))),
             Rules::Curl(r) => PreparedInner::Curl(Box::new(curl::Prepared::new(r, env))),
+            Rules::Rust(r) => PreparedInner::Rust(Box::new(rust_clients::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -242,6 +255,9 @@ impl FromStr for Flavor {
             Family::Go => Rules::Go(go::rules_for(version)),
             Family::Docker => Rules::Docker(docker::rules_for(version)),
             Family::Curl => Rules::Curl(curl::rules_for(version)),
+            Family::HyperUtil => Rules::Rust(rust_clients::hyper_util_rules(version)),
+            Family::Reqwest => Rules::Rust(rust_clients::reqwest_rules(version)),
+            Family::Ureq => Rules::Rust(rust_clients::ureq_rules(version)),
         };
         Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
@@ -258,6 +274,7 @@ pub struct Prepared {
 enum PreparedInner {
     Go(Box<go::Prepared>),
     Curl(Box<curl::Prepared>),
+    Rust(Box<rust_clients::Prepared>),
 }
 
 impl Prepared {
@@ -271,6 +288,7 @@ impl Prepared {
         let (outcome, explanation) = match &self.inner {
             PreparedInner::Go(p) => p.decide(target),
             PreparedInner::Curl(p) => p.decide(target),
+            PreparedInner::Rust(p) => p.decide(target),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
@@ -292,6 +310,9 @@ mod tests {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
         for c in curl::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in rust_clients::HYPER_UTIL_CHANGES.iter().chain(rust_clients::REQWEST_CHANGES).chain(rust_clients::UREQ_CHANGES) {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
     }
