@@ -24,7 +24,21 @@ const BEGIN: &str = "<!-- comparison-table:begin -->";
 const END: &str = "<!-- comparison-table:end -->";
 
 /// The columns, in order.
-const FLAVORS: &[&str] = &["go", "go@1.19", "go@1.10", "docker", "docker@18.09", "curl", "curl@7.88.1", "curl@7.74.0"];
+const FLAVORS: &[&str] = &[
+    "go",
+    "go@1.19",
+    "go@1.10",
+    "docker",
+    "docker@18.09",
+    "curl",
+    "curl@7.88.1",
+    "curl@7.74.0",
+    "hyper-util",
+    "hyper-util@0.1.19",
+    "reqwest",
+    "reqwest@0.12.15",
+    "ureq",
+];
 
 const HP: &str = "http://hp.invalid:3128";
 const SP: &str = "http://sp.invalid:3128";

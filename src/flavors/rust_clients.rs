@@ -731,6 +731,9 @@ fn reqwest_legacy_parse_proxy(env: &ProxyEnv, val: &str, var: &str) -> Option<Ch
             let ip = match url.host()? {
                 url::Host::Ipv4(a) => IpAddr::V4(a),
                 url::Host::Ipv6(a) => IpAddr::V6(a),
+                // Non-special schemes keep the host opaque: `to_socket_addrs` still reads
+                // a numeric address.
+                url::Host::Domain(d) if d.parse::<IpAddr>().is_ok() => d.parse().ok()?,
                 url::Host::Domain(d) => match env.resolve(d) {
                     Some(a) if !a.is_empty() => a[0],
                     _ if d.eq_ignore_ascii_case("localhost") => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),

@@ -108,17 +108,28 @@ pub enum Event {
 
 pub type Events = Arc<Mutex<Vec<Event>>>;
 
-/// Ports a case may dial on loopback: every proxy port of core.jsonl and the usual defaults.
-pub fn listen_ports() -> Vec<u16> {
-    let mut p: Vec<u16> = (3001..=3031).collect();
-    p.extend([80, 443, 1080, 3128, 3443, 8080, 8443]);
+/// Ports a case may dial on loopback: the usual defaults and every `:PORT` in the cases.
+pub fn listen_ports(cases: &[Case]) -> Vec<u16> {
+    let mut p: Vec<u16> = vec![80, 443, 1080, 3128, 8080, 8443];
+    let texts = cases.iter().flat_map(|c| std::iter::once(c.url.as_str()).chain(c.env.iter().map(|(_, v)| v.as_str())));
+    for t in texts {
+        for (i, _) in t.match_indices(':') {
+            let d: String = t[i + 1..].chars().take_while(|c| c.is_ascii_digit()).collect();
+            if let Ok(n) = d.parse::<u16>() {
+                if n != 0 && !p.contains(&n) {
+                    p.push(n);
+                }
+            }
+        }
+    }
+    p.sort_unstable();
     p
 }
 
 /// Bind 127.0.0.1 and ::1 on every port; each accepted connection is read (up to 512 bytes,
 /// 1 s) and closed. Must run inside `unshare -n` with `lo` up.
-pub fn start_listeners(events: Events) {
-    for port in listen_ports() {
+pub fn start_listeners(events: Events, ports: &[u16]) {
+    for &port in ports {
         for ip in [IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)] {
             let l = TcpListener::bind(SocketAddr::new(ip, port))
                 .unwrap_or_else(|e| panic!("bind {ip}:{port}: {e} (run inside `unshare -n` with lo up)"));
@@ -157,53 +168,82 @@ pub fn addr_text(a: &SocketAddr) -> String {
     }
 }
 
-/// Read what happened: (decision, proxy_addr, evidence). `target` = (host as the client
-/// reads it, without brackets, lower-case; port it dials).
-pub fn classify(events: &[Event], target_host: &str, client_error: &str) -> (String, Option<String>, String) {
+/// Read what happened: (decision, proxy_addr, evidence). `target` is the URL host as the
+/// client reads it (no brackets). The resolver maps every name to 127.0.0.1, so every dial
+/// lands on a listener: a proxy request (CONNECT, absolute-form, SOCKS greeting) is `proxy`,
+/// an origin-form request is `direct`.
+pub fn classify(case: &Case, events: &[Event], target: &str, client_error: &str) -> (String, Option<String>, String) {
     let err = client_error.replace('\n', " ");
+    let mut last_name: Option<&str> = None;
+    let mut resolved_target = false;
+    let mut resolved_other: Option<&str> = None;
     for e in events {
         match e {
+            Event::Resolve(name) => {
+                let n = name.trim_start_matches('[').trim_end_matches(']');
+                if n.eq_ignore_ascii_case(target) {
+                    resolved_target = true;
+                } else if resolved_other.is_none() {
+                    resolved_other = Some(name);
+                }
+                last_name = Some(name);
+            }
             Event::Conn { local, first } => {
                 let text = String::from_utf8_lossy(first);
                 let first_line = text.lines().next().unwrap_or("").to_owned();
-                let addr = addr_text(local);
+                let mut addr = addr_text(local);
+                if let Some(n) = last_name {
+                    if !n.trim_start_matches('[').trim_end_matches(']').eq_ignore_ascii_case(target) {
+                        addr = format!("{n}:{}", local.port());
+                    }
+                }
                 let mut words = first_line.split(' ');
                 let (m, t) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
                 if m == "CONNECT" || t.starts_with("http://") || t.starts_with("https://") {
-                    return ("proxy".into(), Some(addr.clone()), format!("{addr} got {first_line:?}"));
+                    return ("proxy".into(), Some(addr), format!("{} got {first_line:?}", addr_text(local)));
                 }
                 if first.first() == Some(&4) || first.first() == Some(&5) {
-                    return ("proxy".into(), Some(addr.clone()), format!("{addr} got a SOCKS{} greeting", first[0]));
+                    return ("proxy".into(), Some(addr), format!("{} got a SOCKS{} greeting", addr_text(local), first[0]));
                 }
                 if t.starts_with('/') {
-                    return ("direct".into(), None, format!("{addr} got origin-form {first_line:?}"));
+                    return ("direct".into(), None, format!("{} got origin-form {first_line:?}", addr_text(local)));
                 }
-                return ("unknown".into(), Some(addr.clone()), format!("{addr} got {:?}; client: {err}", first_line));
-            }
-            Event::Resolve(name) => {
-                let n = name.trim_start_matches('[').trim_end_matches(']');
-                if n.eq_ignore_ascii_case(target_host) && n != "localhost" {
-                    return ("direct".into(), None, format!("resolve {name:?} (the target); client: {err}"));
+                let after_target = last_name
+                    .is_some_and(|n| n.trim_start_matches('[').trim_end_matches(']').eq_ignore_ascii_case(target));
+                if first.is_empty() && after_target && !is_proxy_port(case, local.port()) {
+                    return ("direct".into(), None, format!("{} (the resolved target) got a connection, no bytes; client: {err}", addr_text(local)));
                 }
-                if n != "localhost" {
-                    return ("proxy".into(), Some(name.clone()), format!("resolve {name:?} (not the target); client: {err}"));
+                if first.is_empty() && is_proxy_port(case, local.port()) {
+                    return ("proxy".into(), Some(addr), format!("{} got a connection, no bytes; client: {err}", addr_text(local)));
                 }
+                return ("skipped".into(), None, format!("{} got {first_line:?}: cannot tell; client: {err}", addr_text(local)));
             }
         }
+    }
+    if resolved_target {
+        return ("direct".into(), None, format!("resolved the target {target:?}, no connection; client: {err}"));
+    }
+    if let Some(n) = resolved_other {
+        return ("proxy".into(), Some(n.to_owned()), format!("resolved {n:?} (not the target), no connection; client: {err}"));
     }
     ("none".into(), None, err)
 }
 
+fn is_proxy_port(case: &Case, port: u16) -> bool {
+    let p = format!(":{port}");
+    case.env.iter().any(|(k, v)| k.to_ascii_lowercase().ends_with("_proxy") && k.to_ascii_lowercase() != "no_proxy" && v.contains(&p))
+}
+
 /// Resolution as data: `localhost` and loopback literals only; everything else fails.
 /// Never returns a non-loopback address.
-pub fn resolve_loopback(name: &str) -> Option<Vec<IpAddr>> {
+/// Every name resolves to 127.0.0.1 (so every dial is seen by a listener); an IP literal
+/// resolves to itself only when it is loopback. Never returns a non-loopback address.
+pub fn resolve_loopback(name: &str) -> Option<IpAddr> {
     let n = name.trim_start_matches('[').trim_end_matches(']');
-    if n.eq_ignore_ascii_case("localhost") {
-        return Some(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]);
-    }
     match n.parse::<IpAddr>() {
-        Ok(ip) if is_loopback(ip) => Some(vec![ip]),
-        _ => None,
+        Ok(ip) if is_loopback(ip) => Some(ip),
+        Ok(_) => None,
+        Err(_) => Some(IpAddr::V4(Ipv4Addr::LOCALHOST)),
     }
 }
 
