@@ -103,10 +103,31 @@ fn core_vectors_agree() {
 fn host_part() -> impl Strategy<Value = String> {
     prop_oneof![
         select(vec![
-            "example.invalid", "EXAMPLE.invalid", "sub.example.invalid", "notexample.invalid", "docker", "localhost",
-            "LOCALHOST", "127.0.0.1", "10.1.2.3", "192.168.1.1", "[::1]", "[2001:db8::1]", "[::ffff:10.1.2.3]",
-            "[1000::1%25.example.invalid]", "example.invalid.", "xn--fsq092h.invalid", "*", "a*", ".", "", "[", "]",
-            "[::1", "1.2.3", "0x7f.1",
+            "example.invalid",
+            "EXAMPLE.invalid",
+            "sub.example.invalid",
+            "notexample.invalid",
+            "docker",
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.1.1",
+            "[::1]",
+            "[2001:db8::1]",
+            "[::ffff:10.1.2.3]",
+            "[1000::1%25.example.invalid]",
+            "example.invalid.",
+            "xn--fsq092h.invalid",
+            "*",
+            "a*",
+            ".",
+            "",
+            "[",
+            "]",
+            "[::1",
+            "1.2.3",
+            "0x7f.1",
         ])
         .prop_map(str::to_owned),
         "[a-zA-Z0-9.*_~-]{0,12}",
@@ -118,9 +139,24 @@ fn entry() -> impl Strategy<Value = String> {
     prop_oneof![
         host_part(),
         select(vec![
-            ".example.invalid", "*.example.invalid", "example.invalid:80", "10.0.0.0/8", "10.1.2.3/32", "10.0.0.1/8",
-            "::1", "2001:db8::/32", "::ffff:10.0.0.0/104", "0.0.0.0/0", "10.0.0.0/33", "10.0.0.0/08", " * ",
-            " example.invalid ", "\texample.invalid", "EXAMPLE.INVALID", "[::1]:80", "127.0.0.*",
+            ".example.invalid",
+            "*.example.invalid",
+            "example.invalid:80",
+            "10.0.0.0/8",
+            "10.1.2.3/32",
+            "10.0.0.1/8",
+            "::1",
+            "2001:db8::/32",
+            "::ffff:10.0.0.0/104",
+            "0.0.0.0/0",
+            "10.0.0.0/33",
+            "10.0.0.0/08",
+            " * ",
+            " example.invalid ",
+            "\texample.invalid",
+            "EXAMPLE.INVALID",
+            "[::1]:80",
+            "127.0.0.*",
         ])
         .prop_map(str::to_owned),
     ]
@@ -137,13 +173,35 @@ fn no_proxy() -> impl Strategy<Value = String> {
 fn proxy_value() -> impl Strategy<Value = String> {
     prop_oneof![
         select(vec![
-            "", "http://127.0.0.1:3001", "127.0.0.1:3016", "proxy.invalid", "http://user:p%40ss@proxy.invalid:3128/x",
-            "socks5h://localhost", "Socks5://127.0.0.1", "https://[::1]:3025", "foo://127.0.0.1", " http://x:1 ",
-            "http://", "http://:3128", "%zz", "::::", "//127.0.0.1:1", "http:127.0.0.1:2", "http://127.0.0.1:99999",
-            "http://127.0.0.1:abc", "u@v@h:1", "http://[::1]x", "http://a@[::1]:9", "HTTP://H:1",
+            "",
+            "http://127.0.0.1:3001",
+            "127.0.0.1:3016",
+            "proxy.invalid",
+            "http://user:p%40ss@proxy.invalid:3128/x",
+            "socks5h://localhost",
+            "Socks5://127.0.0.1",
+            "https://[::1]:3025",
+            "foo://127.0.0.1",
+            " http://x:1 ",
+            "http://",
+            "http://:3128",
+            "%zz",
+            "::::",
+            "//127.0.0.1:1",
+            "http:127.0.0.1:2",
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:abc",
+            "u@v@h:1",
+            "http://[::1]x",
+            "http://a@[::1]:9",
+            "HTTP://H:1",
         ])
         .prop_map(str::to_owned),
-        (select(vec!["http://", "https://", "socks4://", "socks5h://", ""]), host_part(), prop::option::of(0u32..70000))
+        (
+            select(vec!["http://", "https://", "socks4://", "socks5h://", ""]),
+            host_part(),
+            prop::option::of(0u32..70000)
+        )
             .prop_map(|(s, h, p)| match p {
                 Some(p) => format!("{s}{h}:{p}"),
                 None => format!("{s}{h}"),
@@ -155,7 +213,18 @@ fn proxy_value() -> impl Strategy<Value = String> {
 fn url() -> impl Strategy<Value = String> {
     prop_oneof![
         (
-            select(vec!["http://", "https://", "HTTP://", "hTTps://", "ftp://", "ws://", "socks5://", "", "http:", "//"]),
+            select(vec![
+                "http://",
+                "https://",
+                "HTTP://",
+                "hTTps://",
+                "ftp://",
+                "ws://",
+                "socks5://",
+                "",
+                "http:",
+                "//"
+            ]),
             prop::option::of(select(vec!["user@", "u:p@", "a@b@", "@"])),
             host_part(),
             prop::option::of(select(vec![":80", ":8080", ":", ":99999", ":abc", ":0"])),

@@ -105,9 +105,8 @@ fn path_ok(s: &[u8]) -> Result<(), &'static str> {
     if !matches!(s.first(), Some(b'/' | b'?' | b'#')) {
         return Err("path does not start with '/'");
     }
-    let path_valid = |b: u8| {
-        matches!(b, 0x21 | 0x24..=0x3B | 0x3D | 0x40..=0x5F | 0x61..=0x7A | 0x7C | 0x7E | b'"' | b'{' | b'}')
-    };
+    let path_valid =
+        |b: u8| matches!(b, 0x21 | 0x24..=0x3B | 0x3D | 0x40..=0x5F | 0x61..=0x7A | 0x7C | 0x7E | b'"' | b'{' | b'}');
     let query_valid = |b: u8| matches!(b, 0x21 | 0x24..=0x3B | 0x3D | 0x3F..=0x7E);
     let mut in_query = false;
     let mut end = s.len();

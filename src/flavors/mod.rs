@@ -141,8 +141,14 @@ pub struct FamilyInfo {
 }
 
 /// The catalogue of families.
-pub const FAMILIES: &[FamilyInfo] =
-    &[go::INFO, docker::INFO, curl::INFO, rust_clients::HYPER_UTIL_INFO, rust_clients::REQWEST_INFO, rust_clients::UREQ_INFO];
+pub const FAMILIES: &[FamilyInfo] = &[
+    go::INFO,
+    docker::INFO,
+    curl::INFO,
+    rust_clients::HYPER_UTIL_INFO,
+    rust_clients::REQWEST_INFO,
+    rust_clients::UREQ_INFO,
+];
 
 /// The rules of one flavor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -312,7 +318,11 @@ mod tests {
         for c in curl::CHANGES {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
-        for c in rust_clients::HYPER_UTIL_CHANGES.iter().chain(rust_clients::REQWEST_CHANGES).chain(rust_clients::UREQ_CHANGES) {
+        for c in rust_clients::HYPER_UTIL_CHANGES
+            .iter()
+            .chain(rust_clients::REQWEST_CHANGES)
+            .chain(rust_clients::UREQ_CHANGES)
+        {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
     }

@@ -33,7 +33,8 @@ use crate::target::{HostView, Target};
 pub const HYPER_UTIL_INFO: FamilyInfo = FamilyInfo {
     family: super::Family::HyperUtil,
     name: "hyper-util",
-    summary: "Rust hyper-util client::proxy::matcher::Matcher::from_env() (CGI disables all, `*` not for IPs, no ports)",
+    summary:
+        "Rust hyper-util client::proxy::matcher::Matcher::from_env() (CGI disables all, `*` not for IPs, no ports)",
     earliest: "0.1.19",
     latest: "0.1.21",
     versions: &["0.1.19", "0.1.20", "0.1.21"],
@@ -239,8 +240,16 @@ impl Prepared {
         if env.get("REQUEST_METHOD").is_some() {
             self.cgi = true;
             self.note_var(env, "REQUEST_METHOD", VarStatus::Used);
-            for n in ["ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"]
-            {
+            for n in [
+                "ALL_PROXY",
+                "all_proxy",
+                "HTTP_PROXY",
+                "http_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
+                "NO_PROXY",
+                "no_proxy",
+            ] {
                 self.note_var(env, n, VarStatus::NotRead);
             }
             return;
@@ -344,7 +353,9 @@ impl Prepared {
             insert(self, "https", "https_proxy");
         }
         // R-REQWEST-OLD-3: NO_PROXY (set, even empty) else no_proxy.
-        let no = usable(env, "NO_PROXY").map(|v| ("NO_PROXY", v)).or_else(|| usable(env, "no_proxy").map(|v| ("no_proxy", v)));
+        let no = usable(env, "NO_PROXY")
+            .map(|v| ("NO_PROXY", v))
+            .or_else(|| usable(env, "no_proxy").map(|v| ("no_proxy", v)));
         if let Some((n, v)) = no {
             self.note_var(env, n, VarStatus::Used);
             if n == "NO_PROXY" {
@@ -376,7 +387,9 @@ impl Prepared {
             }
         }
         self.https = self.http.clone();
-        let no = usable(env, "NO_PROXY").map(|v| ("NO_PROXY", v)).or_else(|| usable(env, "no_proxy").map(|v| ("no_proxy", v)));
+        let no = usable(env, "NO_PROXY")
+            .map(|v| ("NO_PROXY", v))
+            .or_else(|| usable(env, "no_proxy").map(|v| ("no_proxy", v)));
         if let Some((n, v)) = no {
             self.note_var(env, n, VarStatus::Used);
             if n == "NO_PROXY" {
@@ -389,9 +402,8 @@ impl Prepared {
                 let lower = tok.to_ascii_lowercase();
                 let (np, kind) = if tok == "*" {
                     (NpEntry::UreqAll, EntryKind::All)
-                } else if let Some(rest) = tok.strip_prefix('*') {
+                } else if tok.starts_with('*') {
                     let s = lower[1..].to_owned();
-                    let _ = rest;
                     (NpEntry::UreqSuffix(s.clone()), EntryKind::Suffix { suffix: s })
                 } else if tok.starts_with('.') {
                     (NpEntry::UreqSuffix(lower.clone()), EntryKind::Suffix { suffix: lower.clone() })
@@ -402,7 +414,10 @@ impl Prepared {
                 } else if tok.ends_with('.') {
                     (NpEntry::UreqPrefix(lower.clone()), EntryKind::Prefix { prefix: lower.clone() })
                 } else {
-                    (NpEntry::UreqExact(lower.clone()), EntryKind::Domain { name: lower.clone(), apex: true, subdomains: false })
+                    (
+                        NpEntry::UreqExact(lower.clone()),
+                        EntryKind::Domain { name: lower.clone(), apex: true, subdomains: false },
+                    )
                 };
                 if tok != tok.trim() {
                     diagnostics.push(NoProxyDiagnostic {
@@ -410,7 +425,8 @@ impl Prepared {
                         message: "ureq does not trim entries: the blank is part of the pattern".into(),
                     });
                 }
-                if matches!(np, NpEntry::UreqExact(_)) && !tok.is_empty() && !tok.starts_with('[') && tok.contains(':') {
+                if matches!(np, NpEntry::UreqExact(_)) && !tok.is_empty() && !tok.starts_with('[') && tok.contains(':')
+                {
                     diagnostics.push(NoProxyDiagnostic {
                         span: span.clone(),
                         message: "ureq compares the entry with the host only: a port makes it never match".into(),
@@ -483,7 +499,8 @@ impl Prepared {
                         host.len() >= p.len() && host.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
                     }
                     NpEntry::UreqSuffix(s) => {
-                        host.len() >= s.len() && host.as_bytes()[host.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+                        host.len() >= s.len()
+                            && host.as_bytes()[host.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
                     }
                     _ => false,
                 })
@@ -547,7 +564,9 @@ impl Prepared {
         }
         let uri = match http_uri::parse(url) {
             Ok(u) => u,
-            Err(m) => return err(ex, Rule::InvalidUrl, DecisionError::InvalidUrl { message: format!("http::Uri: {m}") }),
+            Err(m) => {
+                return err(ex, Rule::InvalidUrl, DecisionError::InvalidUrl { message: format!("http::Uri: {m}") })
+            }
         };
         if self.rules.engine == RustEngine::Ureq {
             // R-UREQ-URL-1: `ensure_valid_url`: http/https with an authority.
@@ -578,6 +597,12 @@ impl Prepared {
             ex.rule = if all { Rule::NoProxyAll } else { Rule::NoProxyMatch };
             return (Outcome::Direct, ex);
         }
+        let ip_host = ex.host.as_ref().is_some_and(|h| h.ip.is_some());
+        let has_star = self.no_proxy.as_ref().is_some_and(|n| n.entries.iter().any(|e| e.kind == EntryKind::All));
+        if ip_host && has_star && self.rules.engine != RustEngine::Ureq {
+            ex.notes
+                .push("NO_PROXY `*` covers host names only: an IP host is checked against IP and CIDR entries".into());
+        }
         let chosen = match uri.scheme {
             Some("http") => &self.http,
             Some("https") => &self.https,
@@ -592,12 +617,8 @@ impl Prepared {
                 let mut proxy = c.proxy.clone();
                 if self.rules.dial_default_port && proxy.port().is_none() {
                     let port = if proxy.scheme() == "https" { 443 } else { 80 };
-                    proxy = ProxyUrl::new(
-                        proxy.scheme(),
-                        proxy.userinfo().map(|u| u.expose().clone()),
-                        proxy.host(),
-                        port,
-                    );
+                    proxy =
+                        ProxyUrl::new(proxy.scheme(), proxy.userinfo().map(|u| u.expose().clone()), proxy.host(), port);
                 }
                 (Outcome::Proxy { proxy, variable: c.variable.clone() }, ex)
             }
@@ -663,9 +684,7 @@ fn ureq_parse_proxy(val: &str, var: &str) -> Option<Chosen> {
     };
     // username/password must percent-decode to UTF-8.
     if let Some(u) = userinfo {
-        if percent_decode(u).is_none() {
-            return None;
-        }
+        percent_decode(u)?;
     }
     let scheme = uri.scheme.unwrap_or("http").to_ascii_lowercase();
     let (scheme, default) = match scheme.as_str() {
@@ -679,7 +698,10 @@ fn ureq_parse_proxy(val: &str, var: &str) -> Option<Chosen> {
     };
     let host = http_uri::host(host_port);
     let port = http_uri::port(auth).unwrap_or(default);
-    Some(Chosen { proxy: ProxyUrl::new(scheme, userinfo.map(str::to_owned), strip_brackets(host), port), variable: var.into() })
+    Some(Chosen {
+        proxy: ProxyUrl::new(scheme, userinfo.map(str::to_owned), strip_brackets(host), port),
+        variable: var.into(),
+    })
 }
 
 fn percent_decode(s: &str) -> Option<String> {
