@@ -218,6 +218,43 @@ impl Prepared {
             cgi: false,
             notes: vec![],
         };
+        let order: &[&str] = match r.engine {
+            RustEngine::HyperUtil => &[
+                "REQUEST_METHOD",
+                "ALL_PROXY",
+                "all_proxy",
+                "HTTP_PROXY",
+                "http_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
+                "NO_PROXY",
+                "no_proxy",
+            ],
+            RustEngine::ReqwestLegacy => &[
+                "ALL_PROXY",
+                "all_proxy",
+                "REQUEST_METHOD",
+                "HTTP_PROXY",
+                "http_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
+                "NO_PROXY",
+                "no_proxy",
+            ],
+            RustEngine::Ureq => &[
+                "ALL_PROXY",
+                "all_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
+                "HTTP_PROXY",
+                "http_proxy",
+                "NO_PROXY",
+                "no_proxy",
+            ],
+        };
+        for n in order {
+            p.note_var(env, n, VarStatus::NotRead);
+        }
         match r.engine {
             RustEngine::HyperUtil => p.read_hyper_util(env),
             RustEngine::ReqwestLegacy => p.read_reqwest_legacy(env),
@@ -229,8 +266,13 @@ impl Prepared {
     fn note_var(&mut self, env: &ProxyEnv, name: &str, status: VarStatus) {
         let value = env.get(name);
         let status = if value.is_none() { VarStatus::Unset } else { status };
-        if !self.variables.iter().any(|v| v.name == name) {
-            self.variables.push(VarNote::new(name, status, value));
+        match self.variables.iter_mut().find(|v| v.name == name) {
+            // Listed in lookup order first (as not read); what happened to it replaces that.
+            Some(v) if status == VarStatus::Used || matches!(v.status, VarStatus::Unset | VarStatus::NotRead) => {
+                v.status = status;
+            }
+            Some(_) => {}
+            None => self.variables.push(VarNote::new(name, status, value)),
         }
     }
 
