@@ -6,7 +6,7 @@
 //! client that decides like `curl@7.88.1`, like Go, or — after rewriting NO_PROXY with
 //! [`crate::lint::portable`] — the same way as every flavor you target.
 //!
-//! Features: `http` (`Target: From<&http::Uri>`), `url` (`Target: From<&url::Url>`),
+//! `Target: From<&url::Url>` always; features `http` (`Target: From<&http::Uri>`) and
 //! `reqwest` ([`reqwest::proxy`]).
 
 #[cfg(feature = "http")]
@@ -23,17 +23,14 @@ impl From<&http::Uri> for crate::Target {
     }
 }
 
-#[cfg(feature = "url")]
 impl From<&url::Url> for crate::Target {
     /// `url::Url` has already normalised the URL (WHATWG rules: lower-cased host, default
     /// port removed, IDNA applied); the flavor reads that normalised form.
     ///
     /// ```
-    /// # #[cfg(feature = "url")] {
     /// let u = url::Url::parse("HTTP://Example.COM:80/").unwrap();
     /// let t = noproxy::Target::from(&u);
     /// assert_eq!((t.host(), t.port()), ("example.com", None));
-    /// # }
     /// ```
     fn from(u: &url::Url) -> Self {
         crate::Target::parse(u.as_str())

@@ -52,6 +52,17 @@ pub enum EntryKind {
         /// The pattern, lower-cased.
         pattern: String,
     },
+    /// Any host that ends with this text, compared as a string (no label boundary:
+    /// ureq's `*example.com` matches `notexample.com`).
+    Suffix {
+        /// Lower-case text the host must end with.
+        suffix: String,
+    },
+    /// Any host that starts with this text, compared as a string (ureq's `10.0.0.*`).
+    Prefix {
+        /// Lower-case text the host must start with.
+        prefix: String,
+    },
 }
 
 impl fmt::Display for EntryKind {
@@ -66,6 +77,8 @@ impl fmt::Display for EntryKind {
             EntryKind::NeverMatches { reason } => write!(f, "never matches ({reason})"),
             EntryKind::Ignored { reason } => write!(f, "ignored ({reason})"),
             EntryKind::Glob { pattern } => write!(f, "hosts matching {pattern}"),
+            EntryKind::Suffix { suffix } => write!(f, "any host ending in {suffix:?}"),
+            EntryKind::Prefix { prefix } => write!(f, "any host starting with {prefix:?}"),
         }
     }
 }

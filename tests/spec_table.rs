@@ -36,6 +36,11 @@ const FLAVORS: &[&str] = &[
     "wget",
     "ruby",
     "java",
+    "hyper-util",
+    "hyper-util@0.1.19",
+    "reqwest",
+    "reqwest@0.12.15",
+    "ureq",
 ];
 
 const HP: &str = "http://hp.invalid:3128";

@@ -15,9 +15,11 @@ pub mod curl;
 pub mod docker;
 pub mod go;
 mod go_url;
+mod http_uri;
 pub mod java;
 mod matching;
 pub mod ruby;
+pub mod rust_clients;
 pub mod wget;
 
 pub use curl::CurlRules;
@@ -25,6 +27,7 @@ pub use docker::DockerRules;
 pub use go::GoRules;
 pub use java::JavaRules;
 pub use ruby::RubyRules;
+pub use rust_clients::RustRules;
 pub use wget::WgetRules;
 
 /// A dotted release number (`1.19`, `7.88.1`).
@@ -124,6 +127,12 @@ pub enum Family {
     Ruby,
     /// The JDK's default `ProxySelector` (system properties).
     Java,
+    /// Rust hyper-util's proxy matcher (`hyper_util::client::proxy::matcher`).
+    HyperUtil,
+    /// Rust reqwest.
+    Reqwest,
+    /// Rust ureq 3.
+    Ureq,
 }
 
 /// Everything about a family that the catalogue lists.
@@ -144,7 +153,17 @@ pub struct FamilyInfo {
 }
 
 /// The catalogue of families.
-pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO, wget::INFO, ruby::INFO, java::INFO];
+pub const FAMILIES: &[FamilyInfo] = &[
+    go::INFO,
+    docker::INFO,
+    curl::INFO,
+    wget::INFO,
+    ruby::INFO,
+    java::INFO,
+    rust_clients::HYPER_UTIL_INFO,
+    rust_clients::REQWEST_INFO,
+    rust_clients::UREQ_INFO,
+];
 
 /// The rules of one flavor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,6 +181,8 @@ pub enum Rules {
     Ruby(RubyRules),
     /// Java.
     Java(JavaRules),
+    /// hyper-util, reqwest, ureq.
+    Rust(RustRules),
 }
 
 /// One program at one version: the unit every decision is made by.
@@ -217,6 +238,7 @@ impl Flavor {
             Rules::Wget(r) => PreparedInner::Wget(Box::new(wget::Prepared::new(r, env))),
             Rules::Ruby(r) => PreparedInner::Ruby(Box::new(ruby::Prepared::new(r, env))),
             Rules::Java(r) => PreparedInner::Java(Box::new(java::Prepared::new(r, env))),
+            Rules::Rust(r) => PreparedInner::Rust(Box::new(rust_clients::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -271,6 +293,9 @@ impl FromStr for Flavor {
             Family::Wget => Rules::Wget(wget::rules_for(version)),
             Family::Ruby => Rules::Ruby(ruby::rules_for(version)),
             Family::Java => Rules::Java(java::rules_for(version)),
+            Family::HyperUtil => Rules::Rust(rust_clients::hyper_util_rules(version)),
+            Family::Reqwest => Rules::Rust(rust_clients::reqwest_rules(version)),
+            Family::Ureq => Rules::Rust(rust_clients::ureq_rules(version)),
         };
         Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
@@ -290,6 +315,7 @@ enum PreparedInner {
     Wget(Box<wget::Prepared>),
     Ruby(Box<ruby::Prepared>),
     Java(Box<java::Prepared>),
+    Rust(Box<rust_clients::Prepared>),
 }
 
 impl Prepared {
@@ -306,6 +332,7 @@ impl Prepared {
             PreparedInner::Wget(p) => p.decide(target),
             PreparedInner::Ruby(p) => p.decide(target),
             PreparedInner::Java(p) => p.decide(target),
+            PreparedInner::Rust(p) => p.decide(target),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
@@ -336,6 +363,13 @@ mod tests {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
         for c in java::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in rust_clients::HYPER_UTIL_CHANGES
+            .iter()
+            .chain(rust_clients::REQWEST_CHANGES)
+            .chain(rust_clients::UREQ_CHANGES)
+        {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
     }
