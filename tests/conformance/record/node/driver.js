@@ -60,13 +60,13 @@ async function pfe(dir) {
     try {
       ret = getProxyForUrl(c.url);
     } catch (e) {
-      out = { ...out, decision: 'error', variable: null, proxy_url: null, proxy_addr: null, evidence: `getProxyForUrl threw ${e.name}: ${e.message}` };
+      out = { ...out, decision: 'error', variable: null, returned: null, proxy_addr: null, evidence: `getProxyForUrl threw ${e.name}: ${e.message}` };
       process.stdout.write(JSON.stringify(out) + '\n');
       continue;
     }
     const ev = `getProxyForUrl = ${JSON.stringify(ret)}`;
     if (!ret) {
-      out = { ...out, decision: 'direct', variable: null, proxy_url: null, proxy_addr: null, evidence: ev };
+      out = { ...out, decision: 'direct', variable: null, returned: null, proxy_addr: null, evidence: ev };
     } else {
       let proto = '';
       try { proto = new URL(c.url).protocol.slice(0, -1); } catch { proto = (c.url.split(':')[0] || '').toLowerCase(); }
@@ -74,10 +74,10 @@ async function pfe(dir) {
       let u = null;
       try { u = new URL(ret); } catch { /* axios: new URL(proxy) throws */ }
       if (!u || !u.hostname) {
-        out = { ...out, decision: 'error', variable, proxy_url: ret, proxy_addr: null, evidence: `${ev}; new URL() of it ${u ? 'has no host' : 'throws'} (axios fails)` };
+        out = { ...out, decision: 'error', variable, returned: ret, proxy_addr: null, evidence: `${ev}; new URL() of it ${u ? 'has no host' : 'throws'} (axios fails)` };
       } else {
         const port = u.port ? Number(u.port) : DEFAULT_PORTS[u.protocol];
-        out = { ...out, decision: 'proxy', variable, proxy_url: ret, proxy_addr: addrOf(u.hostname.replace(/^\[|\]$/g, ''), port), evidence: ev };
+        out = { ...out, decision: 'proxy', variable, returned: ret, proxy_addr: addrOf(u.hostname.replace(/^\[|\]$/g, ''), port), evidence: ev };
       }
     }
     process.stdout.write(JSON.stringify(out) + '\n');
