@@ -24,7 +24,21 @@ const BEGIN: &str = "<!-- comparison-table:begin -->";
 const END: &str = "<!-- comparison-table:end -->";
 
 /// The columns, in order.
-const FLAVORS: &[&str] = &["go", "go@1.19", "go@1.10", "docker", "docker@18.09", "curl", "curl@7.88.1", "curl@7.74.0"];
+const FLAVORS: &[&str] = &[
+    "go",
+    "go@1.19",
+    "go@1.10",
+    "docker",
+    "docker@18.09",
+    "curl",
+    "curl@7.88.1",
+    "curl@7.74.0",
+    "node-proxy-from-env",
+    "node-proxy-from-env@1.1.0",
+    "undici",
+    "undici@6.29.1",
+    "node",
+];
 
 const HP: &str = "http://hp.invalid:3128";
 const SP: &str = "http://sp.invalid:3128";
