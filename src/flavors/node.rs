@@ -345,3 +345,34 @@ fn should_bypass(r: &NodeRules, entries: &[BypassEntry], host: &str, port: u16) 
         matches!((e.range, host_v4), (Some((a, b)), Some(h)) if a <= h && h <= b)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Flavor, ProxyEnv};
+
+    fn kind(id: &str, env: &[(&str, &str)], url: &str) -> &'static str {
+        let f: Flavor = id.parse().expect("flavor");
+        let env: ProxyEnv = env.iter().map(|(k, v)| (*k, *v)).collect();
+        f.decide(&env, url).outcome.kind()
+    }
+
+    #[test]
+    fn bypass_forms() {
+        let p = ("http_proxy", "http://p.invalid:1");
+        assert_eq!(kind("node", &[p, ("no_proxy", "127.0.0.1-127.0.0.5")], "http://127.0.0.3/"), "direct");
+        assert_eq!(kind("node", &[p, ("no_proxy", "a.invalid:80")], "http://a.invalid/"), "direct");
+        assert_eq!(kind("node", &[p, ("no_proxy", "x.invalid a.invalid")], "http://a.invalid/"), "proxy");
+        assert_eq!(kind("node", &[p, ("no_proxy", ".le.invalid")], "http://example.invalid/"), "proxy");
+        assert_eq!(kind("node@24.5.0", &[p, ("no_proxy", ".le.invalid")], "http://example.invalid/"), "direct");
+        assert_eq!(kind("node@22.23.5", &[p, ("no_proxy", ".le.invalid")], "http://example.invalid/"), "direct");
+    }
+
+    #[test]
+    fn values() {
+        assert_eq!(kind("node", &[("http_proxy", "HTTP://p.invalid:1")], "http://a.invalid/"), "direct");
+        assert_eq!(kind("node", &[("http_proxy", "http://p.invalid:1")], "https://a.invalid/"), "direct");
+        assert_eq!(kind("node@24.5.0", &[("http_proxy", "socks5://p.invalid:1")], "http://a.invalid/"), "error");
+        assert_eq!(kind("node@24.22.3", &[("http_proxy", "socks5://p.invalid:1")], "http://a.invalid/"), "direct");
+        assert_eq!(kind("node@24.4.0", &[("http_proxy", "http://p.invalid:1")], "http://a.invalid/"), "direct");
+    }
+}

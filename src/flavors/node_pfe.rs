@@ -19,9 +19,9 @@ pub const INFO: FamilyInfo = FamilyInfo {
     family: super::Family::NodeProxyFromEnv,
     name: "node-proxy-from-env",
     summary: "npm proxy-from-env getProxyForUrl (axios): exact entries unless `.`/`*`-prefixed, raw suffix match",
-    earliest: "1.1.0",
+    earliest: "1.0.0",
     latest: "2.1.0",
-    versions: &["1.1.0", "2.0.0", "2.1.0"],
+    versions: &["1.0.0", "1.1.0", "2.0.0", "2.1.0"],
 };
 
 /// The knobs that changed between releases. Each field names its spec rule.
@@ -34,23 +34,32 @@ pub struct PfeRules {
     /// `new URL()`.
     pub legacy_url_parse: bool,
     /// R-PFE-VAR-2: `npm_config_<proto>_proxy`, `npm_config_proxy` and `npm_config_no_proxy`
-    /// are read first (1.x).
+    /// are read first (1.1.0 – 1.x).
     pub npm_config: bool,
 }
 
-const BASE: PfeRules = PfeRules { legacy_url_parse: true, npm_config: true };
+const BASE: PfeRules = PfeRules { legacy_url_parse: true, npm_config: false };
 
 /// proxy-from-env's behaviour changes, oldest first.
-pub const CHANGES: &[Change<PfeRules>] = &[Change {
-    since: &["2.0.0"],
-    spec: "R-PFE-URL-1",
-    summary: "WHATWG URL instead of url.parse; npm_config_* variables no longer read",
-    upstream: "Rob--W/proxy-from-env 2.0.0 (index.js)",
-    apply: |r| {
-        r.legacy_url_parse = false;
-        r.npm_config = false;
+pub const CHANGES: &[Change<PfeRules>] = &[
+    Change {
+        since: &["1.1.0"],
+        spec: "R-PFE-VAR-2",
+        summary: "npm_config_<proto>_proxy, npm_config_proxy and npm_config_no_proxy read first",
+        upstream: "Rob--W/proxy-from-env 1.1.0 (index.js; 1.0.0 tarball has no npm_config_)",
+        apply: |r| r.npm_config = true,
     },
-}];
+    Change {
+        since: &["2.0.0"],
+        spec: "R-PFE-URL-1",
+        summary: "WHATWG URL instead of url.parse; npm_config_* variables no longer read",
+        upstream: "Rob--W/proxy-from-env 2.0.0 (index.js)",
+        apply: |r| {
+            r.legacy_url_parse = false;
+            r.npm_config = false;
+        },
+    },
+];
 
 /// The rules of release `at`.
 pub fn rules_for(at: Version) -> PfeRules {
@@ -303,4 +312,43 @@ fn legacy_read(target: &Target) -> Result<Option<(String, HostView, u32)>, Decis
     let port = u16::try_from(cmp_port).ok().filter(|p| *p != 0);
     let ip = host.trim_start_matches('[').trim_end_matches(']').parse().ok();
     Ok(Some((proto, HostView { host, ip, port }, cmp_port)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Flavor, ProxyEnv};
+
+    fn kind(id: &str, env: &[(&str, &str)], url: &str) -> String {
+        let f: Flavor = id.parse().expect("flavor");
+        let env: ProxyEnv = env.iter().map(|(k, v)| (*k, *v)).collect();
+        let d = f.decide(&env, url);
+        match d.outcome.variable() {
+            Some(v) => format!("{} {v}", d.outcome.kind()),
+            None => d.outcome.kind().to_owned(),
+        }
+    }
+
+    #[test]
+    fn entries_are_exact_unless_dot_or_star() {
+        let env = [("http_proxy", "http://p.invalid:1"), ("no_proxy", "example.com,.corp.com,*le.org,x,*")];
+        assert_eq!(kind("node-proxy-from-env", &env[..1], "http://sub.example.com/"), "proxy http_proxy");
+        let env2 = [env[0], ("no_proxy", "example.com,.corp.com,*le.org")];
+        assert_eq!(kind("node-proxy-from-env", &env2, "http://sub.example.com/"), "proxy http_proxy");
+        assert_eq!(kind("node-proxy-from-env", &env2, "http://corp.com/"), "proxy http_proxy");
+        assert_eq!(kind("node-proxy-from-env", &env2, "http://a.corp.com/"), "direct");
+        assert_eq!(kind("node-proxy-from-env", &env2, "http://example.org/"), "direct");
+        assert_eq!(kind("node-proxy-from-env", &env, "http://anything.invalid/"), "direct");
+    }
+
+    #[test]
+    fn npm_config_only_in_1_1() {
+        let env = [("npm_config_proxy", "http://p.invalid:1")];
+        assert_eq!(kind("node-proxy-from-env@1.1.0", &env, "http://a.invalid/"), "proxy npm_config_proxy");
+        assert_eq!(kind("node-proxy-from-env@1.0.0", &env, "http://a.invalid/"), "direct");
+        assert_eq!(kind("node-proxy-from-env@2.1.0", &env, "http://a.invalid/"), "direct");
+        let env = [("https_proxy", "127.0.0.1:3128")];
+        let f: Flavor = "node-proxy-from-env".parse().expect("flavor");
+        let d = f.decide(&env.iter().map(|(k, v)| (*k, *v)).collect(), "https://a.invalid/");
+        assert_eq!(d.outcome.proxy().expect("proxy").endpoint(), "https://127.0.0.1:3128");
+    }
 }

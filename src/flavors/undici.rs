@@ -110,10 +110,10 @@ pub(crate) fn nullish<'e>(
     let mut found: Option<(&str, &str)> = None;
     for n in names {
         let v = env.get(n);
+        // An empty value that wins is still "used": `??` stops at it (R-UNDICI-VAR-1).
         let status = match v {
             None => VarStatus::Unset,
             Some(_) if found.is_some() => VarStatus::Shadowed,
-            Some("") => VarStatus::EmptyIgnored,
             Some(_) => VarStatus::Used,
         };
         notes.push(VarNote::new(n, status, v));
@@ -163,6 +163,8 @@ struct ProxyVar {
 pub(crate) struct Prepared {
     rules: UndiciRules,
     notes: Vec<VarNote>,
+    /// Plain-language facts about the variables (empty values hiding others).
+    facts: Vec<String>,
     http: Option<ProxyVar>,
     https: Option<ProxyVar>,
     no_proxy: Option<Arc<NoProxyReport>>,
@@ -182,6 +184,14 @@ impl Prepared {
         let https = read(order("https_proxy", "HTTPS_PROXY"), &mut notes);
         // R-UNDICI-NP-1: `no_proxy ?? NO_PROXY ?? ''`.
         let np = nullish(env, order("no_proxy", "NO_PROXY"), &mut notes);
+        let mut facts = Vec::new();
+        for pair in
+            [order("http_proxy", "HTTP_PROXY"), order("https_proxy", "HTTPS_PROXY"), order("no_proxy", "NO_PROXY")]
+        {
+            if env.get(pair[0]) == Some("") && env.get(pair[1]).is_some_and(|v| !v.is_empty()) {
+                facts.push(format!("{}='' hides {} (undici reads `{} ?? {}`)", pair[0], pair[1], pair[0], pair[1]));
+            }
+        }
         let mut entries = Vec::new();
         let no_proxy = np.map(|(variable, value)| {
             let mut report =
@@ -200,13 +210,14 @@ impl Prepared {
             }
             Arc::new(report)
         });
-        Prepared { rules: r.clone(), notes, http, https, no_proxy, entries }
+        Prepared { rules: r.clone(), notes, facts, http, https, no_proxy, entries }
     }
 
     pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
         let r = &self.rules;
         let mut ex = Explanation::new();
         ex.variables.extend(self.notes.iter().cloned());
+        ex.notes.extend(self.facts.iter().cloned());
         // R-UNDICI-PV-1: the constructor builds both ProxyAgents; either can throw.
         for pv in [&self.http, &self.https].into_iter().flatten() {
             if let Err(m) = &pv.result {
@@ -280,4 +291,47 @@ fn read_host(r: &UndiciRules, u: &url::Url) -> HostView {
     }
     let port = u.port().or_else(|| js::special_default_port(u.scheme()).filter(|_| u.scheme().starts_with("http")));
     HostView { host, ip, port }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Flavor, ProxyEnv};
+
+    fn kind(id: &str, env: &[(&str, &str)], url: &str) -> &'static str {
+        let f: Flavor = id.parse().expect("flavor");
+        let env: ProxyEnv = env.iter().map(|(k, v)| (*k, *v)).collect();
+        f.decide(&env, url).outcome.kind()
+    }
+
+    #[test]
+    fn entry_forms_by_version() {
+        let p = ("http_proxy", "http://p.invalid:1");
+        let star_dot = [p, ("no_proxy", "*.example.com")];
+        assert_eq!(kind("undici@6.29.1", &star_dot, "http://example.com/"), "proxy");
+        assert_eq!(kind("undici@7.30.2", &star_dot, "http://example.com/"), "direct");
+        assert_eq!(kind("undici@8.13.1", &star_dot, "http://example.com/"), "proxy");
+        let in_list = [p, ("no_proxy", "a.invalid,*")];
+        assert_eq!(kind("undici@6.29.1", &in_list, "http://b.invalid/"), "direct");
+        assert_eq!(kind("undici@7.30.2", &in_list, "http://b.invalid/"), "proxy");
+        assert_eq!(kind("undici@8.13.1", &in_list, "http://b.invalid/"), "direct");
+        let v6 = [p, ("no_proxy", "::1")];
+        assert_eq!(kind("undici@8.9.0", &v6, "http://[::1]/"), "proxy");
+        assert_eq!(kind("undici@8.10.0", &v6, "http://[::1]/"), "direct");
+    }
+
+    #[test]
+    fn variables() {
+        assert_eq!(kind("undici", &[("HTTP_PROXY", "http://p.invalid:1")], "https://a.invalid/"), "proxy");
+        assert_eq!(
+            kind("undici", &[("http_proxy", ""), ("HTTP_PROXY", "http://p.invalid:1")], "http://a.invalid/"),
+            "direct"
+        );
+        assert_eq!(
+            kind("undici@6.14.0", &[("HTTP_PROXY", ""), ("http_proxy", "http://p.invalid:1")], "http://a.invalid/"),
+            "direct"
+        );
+        assert_eq!(kind("undici", &[("ALL_PROXY", "http://p.invalid:1")], "http://a.invalid/"), "direct");
+        let bad_https = [("http_proxy", "http://p.invalid:1"), ("https_proxy", "p.invalid:1")];
+        assert_eq!(kind("undici", &bad_https, "http://a.invalid/"), "error");
+    }
 }
