@@ -228,7 +228,8 @@ impl Prepared {
         // R-NODE-URL-2: the host without brackets, the port with the scheme default.
         let raw = u.host_str().unwrap_or("");
         let host = raw.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(raw).to_lowercase();
-        let port = u.port().unwrap_or(if https { 443 } else { 80 });
+        // ClientRequest: `options.port || defaultPort`, so port 0 counts as none.
+        let port = u.port().filter(|p| *p != 0).unwrap_or(if https { 443 } else { 80 });
         let ip = host.parse::<IpAddr>().ok();
         ex.host = Some(HostView { host: host.clone(), ip, port: Some(port) });
         let Some((variable, proxy)) = config else {

@@ -266,7 +266,8 @@ fn whatwg_read(target: &Target) -> Result<Option<(String, HostView, u32)>, Decis
         return Ok(None);
     }
     let proto = u.scheme().to_owned();
-    let port = u.port().or_else(|| pfe_default_port(&proto));
+    // `parseInt(port) || DEFAULT_PORTS[proto]`: port 0 counts as none.
+    let port = u.port().filter(|p| *p != 0).or_else(|| pfe_default_port(&proto));
     let ip = host.trim_start_matches('[').trim_end_matches(']').parse().ok();
     Ok(Some((proto, HostView { host, ip, port }, port.map_or(0, u32::from))))
 }

@@ -289,7 +289,11 @@ fn read_host(r: &UndiciRules, u: &url::Url) -> HostView {
     if r.wildcard_entries && host.len() > 1 && host.ends_with('.') {
         host.pop();
     }
-    let port = u.port().or_else(|| js::special_default_port(u.scheme()).filter(|_| u.scheme().starts_with("http")));
+    // `Number.parseInt(port, 10) || DEFAULT_PORTS[protocol]`: port 0 counts as none.
+    let port = u
+        .port()
+        .filter(|p| *p != 0)
+        .or_else(|| js::special_default_port(u.scheme()).filter(|_| u.scheme().starts_with("http")));
     HostView { host, ip, port }
 }
 
