@@ -221,8 +221,9 @@ pub(crate) fn describe(tok: &str, span: std::ops::Range<usize>, e: &SplitEntry) 
     let h = e.host.as_str();
     let bare = h.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(h);
     let mut diag = None;
-    let kind = match e.mode {
-        SplitMode::All => EntryKind::All,
+    let ip = bare.parse::<IpAddr>().ok();
+    let kind = match (e.mode, ip) {
+        (SplitMode::All, _) => EntryKind::All,
         _ if h.contains('/') => {
             diag = Some("no CIDR or scheme support: the entry is compared as text and never matches");
             EntryKind::NeverMatches { reason: "compared as text".into() }
@@ -231,19 +232,18 @@ pub(crate) fn describe(tok: &str, span: std::ops::Range<usize>, e: &SplitEntry) 
             diag = Some("`*` is only special at the start of an entry: this one is compared literally");
             EntryKind::NeverMatches { reason: "`*` is literal".into() }
         }
-        SplitMode::Exact | SplitMode::ExactOrLabel if bare.parse::<IpAddr>().is_ok() && e.mode == SplitMode::Exact => {
-            EntryKind::Ip { addr: bare.parse().expect("checked") }
-        }
-        SplitMode::Exact => EntryKind::Domain { name: h.to_owned(), apex: true, subdomains: false },
-        SplitMode::ExactOrLabel => EntryKind::Domain { name: h.to_owned(), apex: true, subdomains: true },
-        SplitMode::LabelOnly => EntryKind::Domain { name: h.to_owned(), apex: false, subdomains: true },
-        SplitMode::RawSuffix => match h.strip_prefix('.') {
+        (SplitMode::Exact | SplitMode::ExactOrLabel, Some(addr)) => EntryKind::Ip { addr },
+        (SplitMode::Exact, _) => EntryKind::Domain { name: h.to_owned(), apex: true, subdomains: false },
+        (SplitMode::ExactOrLabel, _) => EntryKind::Domain { name: h.to_owned(), apex: true, subdomains: true },
+        (SplitMode::LabelOnly, _) => EntryKind::Domain { name: h.to_owned(), apex: false, subdomains: true },
+        (SplitMode::RawSuffix, _) => match h.strip_prefix('.') {
             Some(name) if !name.is_empty() => {
                 EntryKind::Domain { name: name.to_owned(), apex: false, subdomains: true }
             }
             _ => EntryKind::Suffix { suffix: h.to_owned() },
         },
     };
+
     if e.host == ":" && e.port != 0 {
         diag = Some("a bare IPv6 address is split at its last ':' into host and port: it never matches");
     } else if e.port == u32::MAX {
