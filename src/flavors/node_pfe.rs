@@ -98,6 +98,8 @@ pub(crate) struct Prepared {
     no_proxy_notes: Vec<VarNote>,
     no_proxy: Option<Arc<NoProxyReport>>,
     entries: Vec<SplitEntry>,
+    /// The lower-cased value is exactly `*` (R-PFE-NP-2).
+    star: bool,
 }
 
 impl Prepared {
@@ -118,7 +120,8 @@ impl Prepared {
             parse_no_proxy(value, &mut report, &mut entries);
             Arc::new(report)
         });
-        Prepared { rules: r.clone(), env: env.clone(), no_proxy_notes: notes, no_proxy, entries }
+        let star = no_proxy.as_ref().is_some_and(|np| np.value == "*");
+        Prepared { rules: r.clone(), env: env.clone(), no_proxy_notes: notes, no_proxy, entries, star }
     }
 
     pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
@@ -142,8 +145,8 @@ impl Prepared {
         ex.variables.extend(self.no_proxy_notes.iter().cloned());
         ex.no_proxy = self.no_proxy.clone();
         // R-PFE-NP-2: the whole (lower-cased) value `*` disables every proxy.
-        if let Some(np) = &self.no_proxy {
-            if np.value.to_lowercase() == "*" {
+        if self.no_proxy.is_some() {
+            if self.star {
                 ex.matched = Some(0);
                 ex.rule = Rule::NoProxyAll;
                 return (Outcome::Direct, ex);
