@@ -53,7 +53,7 @@ pub enum EntryKind {
         pattern: String,
     },
     /// Any host that ends with this text, compared as a string (no label boundary:
-    /// ureq's `*example.com` matches `notexample.com`).
+    /// ureq's and proxy-from-env's `*example.com` match `notexample.com`).
     Suffix {
         /// Lower-case text the host must end with.
         suffix: String,
@@ -62,6 +62,13 @@ pub enum EntryKind {
     Prefix {
         /// Lower-case text the host must start with.
         prefix: String,
+    },
+    /// An inclusive address range `start-end` (Node.js's `192.168.1.0-192.168.1.255`).
+    Range {
+        /// First address.
+        start: IpAddr,
+        /// Last address.
+        end: IpAddr,
     },
 }
 
@@ -79,6 +86,7 @@ impl fmt::Display for EntryKind {
             EntryKind::Glob { pattern } => write!(f, "hosts matching {pattern}"),
             EntryKind::Suffix { suffix } => write!(f, "any host ending in {suffix:?}"),
             EntryKind::Prefix { prefix } => write!(f, "any host starting with {prefix:?}"),
+            EntryKind::Range { start, end } => write!(f, "addresses {start} to {end}"),
         }
     }
 }

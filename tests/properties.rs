@@ -574,6 +574,9 @@ proptest! {
     /// cannot fire first); curl checks NO_PROXY before reading any proxy variable
     /// (R-CURL-VAR-5) and an entry equal to the host matches (R-CURL-ENTRY-2). curl ≥ 8.9 stops
     /// reading at a blank not followed by a comma (R-CURL-NP-3a), so values here are blank-free.
+    /// Not the Node.js flavors: undici lets an empty `no_proxy` hide `NO_PROXY` (R-UNDICI-NP-1),
+    /// and undici and Node.js fail on an unusable proxy value before looking at NO_PROXY
+    /// (R-UNDICI-PV-1, R-NODE-START-1).
     #[test]
     fn listing_the_host_makes_it_direct(
         spec in env_spec(),
@@ -598,7 +601,7 @@ proptest! {
         let wget_reads_it = get(&spec, "no_proxy").is_some_and(|v| v.contains(host.as_str()));
         let ruby_reads_it = get(&spec, "no_proxy") != Some("");
         for f in flavors() {
-            if go_version(f).is_some_and(|g| g < v("1.11")) {
+            if go_version(f).is_some_and(|g| g < v("1.11")) || !matches!(f.rules(), Rules::Go(_) | Rules::Docker(_) | Rules::Curl(_)) {
                 continue;
             }
             match f.rules() {
@@ -801,6 +804,9 @@ fn no_proxy_key(f: &Flavor) -> String {
         Rules::Wget(r) => format!("wget {r:?}"),
         Rules::Ruby(r) => format!("ruby {r:?}"),
         Rules::Java(r) => format!("java {r:?}"),
+        Rules::NodeProxyFromEnv(r) => format!("pfe {}", r.legacy_url_parse),
+        Rules::Undici(r) => format!("undici {} {} {}", r.label_suffix, r.bare_ipv6, r.wildcard_entries),
+        Rules::Node(_) => "node".into(),
         _ => f.id().to_owned(),
     }
 }
@@ -818,6 +824,9 @@ fn url_key(f: &Flavor) -> String {
         Rules::Wget(r) => format!("wget {r:?}"),
         Rules::Ruby(r) => format!("ruby {r:?}"),
         Rules::Java(r) => format!("java {r:?}"),
+        Rules::NodeProxyFromEnv(r) => format!("pfe {}", r.legacy_url_parse),
+        Rules::Undici(r) => format!("undici {} {} {}", r.label_suffix, r.bare_ipv6, r.wildcard_entries),
+        Rules::Node(_) => "node".into(),
         _ => f.id().to_owned(),
     }
 }

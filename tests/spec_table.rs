@@ -41,6 +41,11 @@ const FLAVORS: &[&str] = &[
     "reqwest",
     "reqwest@0.12.15",
     "ureq",
+    "node-proxy-from-env",
+    "node-proxy-from-env@1.1.0",
+    "undici",
+    "undici@6.29.1",
+    "node",
 ];
 
 const HP: &str = "http://hp.invalid:3128";

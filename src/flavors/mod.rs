@@ -17,17 +17,24 @@ pub mod go;
 mod go_url;
 mod http_uri;
 pub mod java;
+mod js;
 mod matching;
+pub mod node;
+pub mod node_pfe;
 pub mod ruby;
 pub mod rust_clients;
+pub mod undici;
 pub mod wget;
 
 pub use curl::CurlRules;
 pub use docker::DockerRules;
 pub use go::GoRules;
 pub use java::JavaRules;
+pub use node::NodeRules;
+pub use node_pfe::PfeRules;
 pub use ruby::RubyRules;
 pub use rust_clients::RustRules;
+pub use undici::UndiciRules;
 pub use wget::WgetRules;
 
 /// A dotted release number (`1.19`, `7.88.1`).
@@ -133,6 +140,12 @@ pub enum Family {
     Reqwest,
     /// Rust ureq 3.
     Ureq,
+    /// npm `proxy-from-env` (`getProxyForUrl`, used by axios).
+    NodeProxyFromEnv,
+    /// undici `EnvHttpProxyAgent` (Node.js `fetch`).
+    Undici,
+    /// Node.js `http`/`https` with `NODE_USE_ENV_PROXY=1`.
+    Node,
 }
 
 /// Everything about a family that the catalogue lists.
@@ -163,6 +176,9 @@ pub const FAMILIES: &[FamilyInfo] = &[
     rust_clients::HYPER_UTIL_INFO,
     rust_clients::REQWEST_INFO,
     rust_clients::UREQ_INFO,
+    node_pfe::INFO,
+    undici::INFO,
+    node::INFO,
 ];
 
 /// The rules of one flavor.
@@ -183,6 +199,12 @@ pub enum Rules {
     Java(JavaRules),
     /// hyper-util, reqwest, ureq.
     Rust(RustRules),
+    /// proxy-from-env.
+    NodeProxyFromEnv(PfeRules),
+    /// undici.
+    Undici(UndiciRules),
+    /// Node.js.
+    Node(NodeRules),
 }
 
 /// One program at one version: the unit every decision is made by.
@@ -239,6 +261,9 @@ impl Flavor {
             Rules::Ruby(r) => PreparedInner::Ruby(Box::new(ruby::Prepared::new(r, env))),
             Rules::Java(r) => PreparedInner::Java(Box::new(java::Prepared::new(r, env))),
             Rules::Rust(r) => PreparedInner::Rust(Box::new(rust_clients::Prepared::new(r, env))),
+            Rules::NodeProxyFromEnv(r) => PreparedInner::Pfe(Box::new(node_pfe::Prepared::new(r, env))),
+            Rules::Undici(r) => PreparedInner::Undici(Box::new(undici::Prepared::new(r, env))),
+            Rules::Node(r) => PreparedInner::Node(Box::new(node::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -296,6 +321,9 @@ impl FromStr for Flavor {
             Family::HyperUtil => Rules::Rust(rust_clients::hyper_util_rules(version)),
             Family::Reqwest => Rules::Rust(rust_clients::reqwest_rules(version)),
             Family::Ureq => Rules::Rust(rust_clients::ureq_rules(version)),
+            Family::NodeProxyFromEnv => Rules::NodeProxyFromEnv(node_pfe::rules_for(version)),
+            Family::Undici => Rules::Undici(undici::rules_for(version)),
+            Family::Node => Rules::Node(node::rules_for(version)),
         };
         Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
@@ -316,6 +344,9 @@ enum PreparedInner {
     Ruby(Box<ruby::Prepared>),
     Java(Box<java::Prepared>),
     Rust(Box<rust_clients::Prepared>),
+    Pfe(Box<node_pfe::Prepared>),
+    Undici(Box<undici::Prepared>),
+    Node(Box<node::Prepared>),
 }
 
 impl Prepared {
@@ -333,6 +364,9 @@ impl Prepared {
             PreparedInner::Ruby(p) => p.decide(target),
             PreparedInner::Java(p) => p.decide(target),
             PreparedInner::Rust(p) => p.decide(target),
+            PreparedInner::Pfe(p) => p.decide(target),
+            PreparedInner::Undici(p) => p.decide(target),
+            PreparedInner::Node(p) => p.decide(target),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
@@ -372,6 +406,17 @@ mod tests {
         {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
+        let since = node_pfe::CHANGES
+            .iter()
+            .map(|c| c.since)
+            .chain(undici::CHANGES.iter().map(|c| c.since))
+            .chain(node::CHANGES.iter().map(|c| c.since));
+        for s in since {
+            assert!(s.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        assert!(!node::rules_for(v("24.4.0")).env_proxy && node::rules_for(v("24.5.0")).env_proxy);
+        assert!(node::rules_for(v("22.23.5")).env_proxy && !node::rules_for(v("23.1.0")).env_proxy);
+        assert!(node::rules_for(v("24.17.0")).dot_label_boundary && !node::rules_for(v("26.0.0")).dot_label_boundary);
     }
 
     #[test]
