@@ -24,7 +24,19 @@ const BEGIN: &str = "<!-- comparison-table:begin -->";
 const END: &str = "<!-- comparison-table:end -->";
 
 /// The columns, in order.
-const FLAVORS: &[&str] = &["go", "go@1.19", "go@1.10", "docker", "docker@18.09", "curl", "curl@7.88.1", "curl@7.74.0"];
+const FLAVORS: &[&str] = &[
+    "go",
+    "go@1.19",
+    "go@1.10",
+    "docker",
+    "docker@18.09",
+    "curl",
+    "curl@7.88.1",
+    "curl@7.74.0",
+    "python-urllib",
+    "python-requests",
+    "python-requests@2.33.1",
+];
 
 const HP: &str = "http://hp.invalid:3128";
 const SP: &str = "http://sp.invalid:3128";

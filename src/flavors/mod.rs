@@ -16,10 +16,14 @@ pub mod docker;
 pub mod go;
 mod go_url;
 mod matching;
+pub mod python_requests;
+pub mod python_urllib;
 
 pub use curl::CurlRules;
 pub use docker::DockerRules;
 pub use go::GoRules;
+pub use python_requests::PyRequestsRules;
+pub use python_urllib::PyUrllibRules;
 
 /// A dotted release number (`1.19`, `7.88.1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,6 +116,10 @@ pub enum Family {
     Docker,
     /// curl / libcurl.
     Curl,
+    /// CPython `urllib.request` (`urlopen`).
+    PythonUrllib,
+    /// Python requests.
+    PythonRequests,
 }
 
 /// Everything about a family that the catalogue lists.
@@ -132,7 +140,7 @@ pub struct FamilyInfo {
 }
 
 /// The catalogue of families.
-pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO];
+pub const FAMILIES: &[FamilyInfo] = &[go::INFO, docker::INFO, curl::INFO, python_urllib::INFO, python_requests::INFO];
 
 /// The rules of one flavor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +152,10 @@ pub enum Rules {
     Docker(DockerRules),
     /// curl.
     Curl(CurlRules),
+    /// CPython urllib.
+    PythonUrllib(PyUrllibRules),
+    /// Python requests.
+    PythonRequests(PyRequestsRules),
 }
 
 /// One program at one version: the unit every decision is made by.
@@ -191,6 +203,8 @@ impl Flavor {
             Rules::Go(r) => PreparedInner::Go(Box::new(go::Prepared::new(r, env))),
             Rules::Docker(r) => PreparedInner::Go(Box::new(go::Prepared::new(&r.go, &docker::daemon_env(r, env)))),
             Rules::Curl(r) => PreparedInner::Curl(Box::new(curl::Prepared::new(r, env))),
+            Rules::PythonUrllib(r) => PreparedInner::PythonUrllib(Box::new(python_urllib::Prepared::new(r, env))),
+            Rules::PythonRequests(r) => PreparedInner::PythonRequests(Box::new(python_requests::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -242,6 +256,8 @@ impl FromStr for Flavor {
             Family::Go => Rules::Go(go::rules_for(version)),
             Family::Docker => Rules::Docker(docker::rules_for(version)),
             Family::Curl => Rules::Curl(curl::rules_for(version)),
+            Family::PythonUrllib => Rules::PythonUrllib(python_urllib::rules_for(version)),
+            Family::PythonRequests => Rules::PythonRequests(python_requests::rules_for(version)),
         };
         Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
@@ -258,6 +274,8 @@ pub struct Prepared {
 enum PreparedInner {
     Go(Box<go::Prepared>),
     Curl(Box<curl::Prepared>),
+    PythonUrllib(Box<python_urllib::Prepared>),
+    PythonRequests(Box<python_requests::Prepared>),
 }
 
 impl Prepared {
@@ -271,6 +289,8 @@ impl Prepared {
         let (outcome, explanation) = match &self.inner {
             PreparedInner::Go(p) => p.decide(target),
             PreparedInner::Curl(p) => p.decide(target),
+            PreparedInner::PythonUrllib(p) => p.decide(target),
+            PreparedInner::PythonRequests(p) => p.decide(target),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
@@ -292,6 +312,12 @@ mod tests {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
         for c in curl::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in python_urllib::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in python_requests::CHANGES {
             assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
         }
     }
