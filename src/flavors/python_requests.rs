@@ -12,7 +12,9 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use super::matching::prefix_eq;
-use super::python_urllib::{bypass_match, getproxies_environment, no_proxy_report, py_lower, py_space, PyProxies};
+use super::python_urllib::{
+    bypass_match, getproxies_environment, mark_not_read, no_proxy_report, py_lower, py_space, PyProxies,
+};
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
@@ -128,6 +130,8 @@ impl Prepared {
             } else {
                 Rule::NoProxyMatch
             };
+            let np_var = np.variable.clone();
+            mark_not_read(&mut ex, &[Some(np_var.as_str())]);
             if zoned {
                 return zone_fails(&mut ex);
             }
@@ -137,15 +141,23 @@ impl Prepared {
         // R-PYREQ-VAR-2: select_proxy: scheme, then `all`.
         let chosen = self.proxies.get(&url.scheme).or_else(|| self.proxies.get("all"));
         let Some(p) = chosen else {
+            let np_var = ex.no_proxy.as_ref().map(|n| n.variable.clone());
+            mark_not_read(&mut ex, &[np_var.as_deref()]);
             if zoned {
                 return zone_fails(&mut ex);
             }
-            ex.rule = Rule::NoProxyVariable;
+            ex.rule = if url.scheme == "http" && self.proxies.cgi_dropped.is_some() {
+                Rule::Cgi
+            } else {
+                Rule::NoProxyVariable
+            };
             return (Outcome::Direct, ex);
         };
         if p.key == "all" {
             ex.notes.push(format!("no {}_proxy: requests falls back to the `all` key ({})", url.scheme, p.var));
         }
+        let np_var = ex.no_proxy.as_ref().map(|n| n.variable.clone());
+        mark_not_read(&mut ex, &[Some(p.var.as_str()), np_var.as_deref()]);
         match parse_proxy(&p.value) {
             Ok(proxy) => {
                 ex.rule = Rule::ProxyVariable;
@@ -219,12 +231,18 @@ fn parse_own(r: &PyRequestsRules, value: &str) -> (Vec<Entry>, Vec<NoProxyDiagno
             });
             EntryKind::Domain { name: t.clone(), apex: true, subdomains: true }
         };
-        let mut e = Entry::new(&t, span, kind);
-        if let Some((_, p)) =
+        let mut kind = kind;
+        let mut port = None;
+        if let Some((h, p)) =
             t.rsplit_once(':').filter(|(h, p)| !h.contains(':') && p.bytes().all(|b| b.is_ascii_digit()))
         {
-            e.port = Some(p.to_owned());
+            port = Some(p.to_owned());
+            if let EntryKind::Domain { name, .. } = &mut kind {
+                *name = if r.label_boundary { h.trim_start_matches('.') } else { h }.to_owned();
+            }
         }
+        let mut e = Entry::new(&t, span, kind);
+        e.port = port;
         entries.push(e);
     }
     (entries, diags)

@@ -158,6 +158,8 @@ pub(crate) fn getproxies_environment(env: &ProxyEnv, fast: bool) -> PyProxies {
         let winner = out.get(key).is_some_and(|p| p.var == *name);
         let status = if winner {
             VarStatus::Used
+        } else if out.cgi_dropped.as_deref() == Some(*name) && out.get("http").is_none() {
+            VarStatus::NotRead
         } else if value.is_empty() {
             VarStatus::EmptyIgnored
         } else {
@@ -438,6 +440,7 @@ impl Prepared {
         let mut used: Option<&PyProxy> = None;
         let mut proxy_scheme = String::new();
         let mut matched = None;
+        let mut consulted = false;
         // OpenerDirector.open: request processing, then <type>_open handlers; a proxy of
         // another type starts over with the new type (R-PYURL-PROXY-3).
         for _depth in 0..32 {
@@ -459,7 +462,10 @@ impl Prepared {
                 let orig = req.ty.clone();
                 let ptype = pscheme.unwrap_or_else(|| orig.clone());
                 let bypassed = match &req.host {
-                    Some(h) => self.bypass(h),
+                    Some(h) => {
+                        consulted = true;
+                        self.bypass(h)
+                    }
                     None => None,
                 };
                 if let Some(i) = bypassed {
@@ -484,7 +490,7 @@ impl Prepared {
                 continue;
             }
             // The protocol handler of the type this round started with.
-            return self.connect(&req, used, &proxy_scheme, matched, ex);
+            return self.connect(&req, used, &proxy_scheme, (matched, consulted), ex);
         }
         ex.rule = Rule::InvalidProxy;
         let variable = used.map(|p| p.var.clone()).unwrap_or_default();
@@ -498,7 +504,7 @@ impl Prepared {
         req: &Req,
         used: Option<&PyProxy>,
         proxy_scheme: &str,
-        matched: Option<usize>,
+        (matched, consulted): (Option<usize>, bool),
         mut ex: Explanation,
     ) -> (Outcome, Explanation) {
         let fail = |mut ex: Explanation, rule: Rule, error: DecisionError| {
@@ -564,6 +570,12 @@ impl Prepared {
             }
         }
         ex.matched = matched;
+        let np_var = self.no_proxy.as_ref().filter(|_| consulted).map(|n| n.variable.as_str());
+        let keep = [used.map(|p| p.var.as_str()), np_var];
+        mark_not_read(&mut ex, &keep);
+        if used.is_none() && self.proxies.get("all").is_some() {
+            ex.notes.push("urlopen never uses ALL_PROXY/all_proxy (there is no `all:` URL scheme)".into());
+        }
         match used {
             Some(p) => {
                 ex.rule = Rule::ProxyVariable;
@@ -588,11 +600,20 @@ impl Prepared {
                         Rule::NoProxyAll
                     }
                     (Some(_), _) => Rule::NoProxyMatch,
-                    _ if self.proxies.get(&req.ty).is_some() => Rule::ProxyVariable,
+                    _ if req.ty == "http" && self.proxies.cgi_dropped.is_some() => Rule::Cgi,
                     _ => Rule::NoProxyVariable,
                 };
                 (Outcome::Direct, ex)
             }
+        }
+    }
+}
+
+/// A variable that set a dict key this URL does not use was not read for it.
+pub(crate) fn mark_not_read(ex: &mut Explanation, keep: &[Option<&str>]) {
+    for n in &mut ex.variables {
+        if n.status == VarStatus::Used && !keep.contains(&Some(n.name.as_str())) {
+            n.status = VarStatus::NotRead;
         }
     }
 }
