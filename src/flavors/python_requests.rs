@@ -377,8 +377,11 @@ fn scheme_prefix(s: &str) -> Option<&str> {
     .then_some(sc)
 }
 
-/// urllib3 `parse_url`, the parts requests uses: (scheme, host, port).
-fn parse_url(url: &str) -> Result<(Option<String>, Option<String>, Option<u16>), String> {
+/// (scheme, host, port) as urllib3's `parse_url` returns them.
+type UrlParts = (Option<String>, Option<String>, Option<u16>);
+
+/// urllib3 `parse_url`, the parts requests uses.
+fn parse_url(url: &str) -> Result<UrlParts, String> {
     let fail = || format!("Failed to parse: {}", crate::secret::redact_value(url));
     let owned;
     let u = if scheme_prefix(url).is_none() {

@@ -217,30 +217,31 @@ pub(crate) fn parse_no_proxy(value: &str, requests: bool) -> (Vec<Entry>, Vec<No
             if port.is_some() {
                 note("an entry with a port matches only URLs that write that port explicitly");
             }
-            let mut e = Entry::new(t, span.clone(), EntryKind::Domain { name: h, apex: true, subdomains: true });
+            let mut e = Entry::new(&name, span.clone(), EntryKind::Domain { name: h, apex: true, subdomains: true });
             e.port = port;
             entries.push(e);
             continue;
         };
-        entries.push(Entry::new(t, span, kind));
+        entries.push(Entry::new(&name, span, kind));
     }
     (entries, diags)
 }
 
 /// `proxy_bypass_environment(host)`: index of the matching entry (R-PYURL-NP-*, R-PYURL-MATCH-*).
+/// Entry texts are already stripped of leading dots and lower-cased.
 pub(crate) fn bypass_match(np: &NoProxyReport, host: &str) -> Option<usize> {
     if np.value == "*" {
         return Some(0);
     }
     let host = py_lower(host);
     let (hostonly, _) = split_port(&host);
+    // `h.endswith("." + name)`.
+    let dot_suffix = |h: &str, name: &str| {
+        h.len() > name.len() && h.ends_with(name) && h.as_bytes()[h.len() - name.len() - 1] == b'.'
+    };
     np.entries.iter().position(|e| {
-        let name = py_lower(e.text.trim_start_matches('.'));
-        if hostonly == name || host == name {
-            return true;
-        }
-        let dotted = format!(".{name}");
-        hostonly.ends_with(&dotted) || host.ends_with(&dotted)
+        let name = e.text.as_str();
+        hostonly == name || host == name || dot_suffix(hostonly, name) || dot_suffix(&host, name)
     })
 }
 
@@ -293,18 +294,21 @@ pub(crate) fn unquote(s: &str) -> String {
 
 /// `urllib.request._parse_proxy`: (scheme, userinfo, hostport).
 fn parse_proxy(proxy: &str) -> Result<(Option<String>, Option<String>, String), String> {
-    let (scheme, authority) = match split_type(proxy) {
-        Some((scheme, r)) if r.starts_with('/') => {
-            let Some(r2) = r.strip_prefix("//") else {
-                return Err(format!("proxy URL with no authority: {}", crate::secret::redact_value(proxy)));
-            };
-            let end = match r2.find('@') {
-                Some(at) => r2[at..].find('/').map(|j| at + j),
-                None => r2.find('/'),
-            };
-            (Some(scheme), &r2[..end.unwrap_or(r2.len())])
-        }
-        _ => (None, proxy),
+    let (scheme, r_scheme) = match split_type(proxy) {
+        Some((scheme, r)) => (Some(scheme), r),
+        None => (None, proxy),
+    };
+    let (scheme, authority) = if !r_scheme.starts_with('/') {
+        (None, proxy)
+    } else {
+        let Some(r2) = r_scheme.strip_prefix("//") else {
+            return Err(format!("proxy URL with no authority: {}", crate::secret::redact_value(proxy)));
+        };
+        let end = match r2.find('@') {
+            Some(at) => r2[at..].find('/').map(|j| at + j),
+            None => r2.find('/'),
+        };
+        (scheme, &r2[..end.unwrap_or(r2.len())])
     };
     let (userinfo, hostport) = match authority.rfind('@') {
         Some(i) => (Some(authority[..i].to_owned()), &authority[i + 1..]),

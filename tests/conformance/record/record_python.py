@@ -238,7 +238,9 @@ def run_case(tool, py, case):
     first = log["lookups"][0] if log["lookups"] else None
     if tool["mode"] == "urllib":
         applied = [e for e in log["proxy_open"] if e["applied"]]
-        proxy = applied[0]["proxy"] if applied else None
+        # A proxy of another scheme makes the opener start over, and ProxyHandler can apply a
+        # second proxy: the last one applied is the one connected to.
+        proxy = applied[-1]["proxy"] if applied else None
         trace = ["proxy_open(%r, %r) on host %r: %s" % (e["proxy"], e["type"], e["host"],
                                                           "applied" if e["applied"] else "bypassed")
                  for e in log["proxy_open"]]
@@ -247,9 +249,11 @@ def run_case(tool, py, case):
         trace = ["select_proxy -> %r" % s for s in log["selected"]]
     rec = {"id": case["id"], "decision": None, "variable": None, "proxy_addr": None, "dial_addr": None}
     if first is not None:
-        rec["dial_addr"] = addr(*first)
+        # gethostbyname (urllib's FTP handler) shows no port: proxy_addr is then the host only.
+        looked_up = addr(*first)
+        rec["dial_addr"] = looked_up if first[1] is not None else None
         if proxy is not None:
-            rec.update(decision="proxy", variable=variable_for(case["env"], proxy), proxy_addr=rec["dial_addr"])
+            rec.update(decision="proxy", variable=variable_for(case["env"], proxy), proxy_addr=looked_up)
         else:
             rec["decision"] = "direct"
         trace.append(("getaddrinfo(%r, %r)" if first[1] is not None else "gethostbyname(%r)") % tuple(first[:2 if first[1] is not None else 1]))
@@ -315,7 +319,7 @@ def main(argv):
     ap.add_argument("--tool", default="all", choices=["all"] + sorted(TOOLS))
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--install", action="store_true")
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=4)
     ap.add_argument("--out-dir", default=OUT_DIR)
     a = ap.parse_args(argv)
     if a.install:
