@@ -27,9 +27,9 @@ pub const INFO: FamilyInfo = FamilyInfo {
     family: super::Family::PythonRequests,
     name: "python-requests",
     summary: "Python requests (Session, trust_env): urllib's variables plus ALL_PROXY, IPv4 CIDR, label-boundary suffixes since 2.34.0",
-    earliest: "2.26.0",
+    earliest: "2.33.1",
     latest: "2.34.2",
-    versions: &["2.26.0", "2.33.1", "2.34.0", "2.34.2"],
+    versions: &["2.33.1", "2.34.0", "2.34.2"],
 };
 
 /// The knobs that changed over requests' history. Each field names its spec rule.
@@ -66,6 +66,9 @@ pub(crate) struct Prepared {
     proxies: PyProxies,
     /// requests' own `no_proxy or NO_PROXY` (R-PYREQ-NP-1).
     own: Option<Arc<NoProxyReport>>,
+    /// What each own entry is compared as: the token with every space removed, and its network
+    /// when `is_valid_cidr` accepts it (one per `own` entry).
+    own_keys: Vec<(String, Option<ipnet::Ipv4Net>)>,
     own_notes: Vec<VarNote>,
     /// urllib's `no` key, for the fallback `proxy_bypass`.
     urllib_no: Option<Arc<NoProxyReport>>,
@@ -86,12 +89,14 @@ impl Prepared {
         if lower == Some("") && own.is_some() {
             own_notes.push(VarNote::new("no_proxy", VarStatus::EmptyIgnored, lower));
         }
+        let mut own_keys = Vec::new();
         let own = own.map(|(variable, value)| {
-            let (entries, diagnostics) = parse_own(r, value);
+            let (entries, diagnostics, keys) = parse_own(r, value);
+            own_keys = keys;
             Arc::new(NoProxyReport { variable: variable.into(), value: value.into(), entries, diagnostics })
         });
         let urllib_no = proxies.get("no").map(|p| Arc::new(no_proxy_report(p, true)));
-        Prepared { rules: r.clone(), proxies, own, own_notes, urllib_no }
+        Prepared { rules: r.clone(), proxies, own, own_keys, own_notes, urllib_no }
     }
 
     pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
@@ -182,7 +187,7 @@ impl Prepared {
     /// `should_bypass_proxies(url, no_proxy=None)`: the report and entry that matched.
     fn should_bypass(&self, url: &ReqUrl) -> Option<(&Arc<NoProxyReport>, usize)> {
         if let Some(np) = &self.own {
-            if let Some(i) = own_match(&self.rules, np, url) {
+            if let Some(i) = own_match(&self.rules, &self.own_keys, url) {
                 return Some((np, i));
             }
         }
@@ -193,12 +198,17 @@ impl Prepared {
 }
 
 /// requests' own entries: blanks removed (ASCII space only), split on `,`, empty skipped.
-fn parse_own(r: &PyRequestsRules, value: &str) -> (Vec<Entry>, Vec<NoProxyDiagnostic>) {
+type OwnKeys = Vec<(String, Option<ipnet::Ipv4Net>)>;
+
+fn parse_own(r: &PyRequestsRules, value: &str) -> (Vec<Entry>, Vec<NoProxyDiagnostic>, OwnKeys) {
     let mut entries = Vec::new();
     let mut diags = Vec::new();
+    let mut keys = Vec::new();
     let mut start = 0;
     for raw in value.split(',') {
-        let span = start..start + raw.len();
+        let lead = raw.len() - raw.trim_start_matches(' ').len();
+        let trimmed = raw.trim_matches(' ');
+        let span = start + lead..start + lead + trimmed.len();
         start += raw.len() + 1;
         let t: String = raw.chars().filter(|c| *c != ' ').collect();
         if t.is_empty() {
@@ -241,36 +251,37 @@ fn parse_own(r: &PyRequestsRules, value: &str) -> (Vec<Entry>, Vec<NoProxyDiagno
                 *name = if r.label_boundary { h.trim_start_matches('.') } else { h }.to_owned();
             }
         }
-        let mut e = Entry::new(&t, span, kind);
+        let cidr = valid_cidr(&t);
+        keys.push((t, cidr));
+        let mut e = Entry::new(trimmed, span, kind);
         e.port = port;
         entries.push(e);
     }
-    (entries, diags)
+    (entries, diags, keys)
 }
 
 /// The own loop of `should_bypass_proxies` (R-PYREQ-MATCH-1 … 3).
-fn own_match(r: &PyRequestsRules, np: &NoProxyReport, url: &ReqUrl) -> Option<usize> {
+fn own_match(r: &PyRequestsRules, keys: &[(String, Option<ipnet::Ipv4Net>)], url: &ReqUrl) -> Option<usize> {
     let host = &url.hostname;
     if let Some(ip) = inet_aton(host) {
-        return np.entries.iter().position(|e| match valid_cidr(&e.text) {
+        return keys.iter().position(|(text, cidr)| match cidr {
             Some(net) => prefix_eq(&net.addr().octets(), &ip.octets(), net.prefix_len()),
-            None => *host == e.text,
+            None => host == text,
         });
     }
     let with_port = match url.port {
         Some(p) if p != 0 => format!("{host}:{p}"),
         _ => host.clone(),
     };
-    np.entries.iter().position(|e| {
+    // `h.endswith("." + t)`.
+    let dot_suffix =
+        |h: &str, t: &str| h.len() > t.len() && h.ends_with(t) && h.as_bytes()[h.len() - t.len() - 1] == b'.';
+    keys.iter().position(|(text, _)| {
         if r.label_boundary {
-            let t = e.text.trim_start_matches('.');
-            if *host == t || with_port == t {
-                return true;
-            }
-            let d = format!(".{t}");
-            host.ends_with(&d) || with_port.ends_with(&d)
+            let t = text.trim_start_matches('.');
+            *host == t || with_port == t || dot_suffix(host, t) || dot_suffix(&with_port, t)
         } else {
-            host.ends_with(e.text.as_str()) || with_port.ends_with(e.text.as_str())
+            host.ends_with(text.as_str()) || with_port.ends_with(text.as_str())
         }
     })
 }

@@ -199,6 +199,8 @@ pub(crate) fn parse_no_proxy(value: &str, requests: bool) -> (Vec<Entry>, Vec<No
             continue;
         }
         let name = py_lower(t.trim_start_matches('.'));
+        // The span covers what is compared: the token without its leading dots.
+        let span = span.start + (t.len() - t.trim_start_matches('.').len())..span.end;
         let mut note = |m: &str| diags.push(NoProxyDiagnostic { span: span.clone(), message: m.to_owned() });
         let kind = if t.contains('*') {
             note("Python has no wildcards: `*` works only as the whole value; here it is compared literally");
