@@ -128,8 +128,7 @@ fn flavors_lists_go_docker_curl() {
     assert!(doc["schema"].as_str().is_some_and(|s| s.starts_with("noproxy-check/flavors/")), "{doc}");
     let fams = doc["flavors"].as_array().expect("flavors array");
     let ids: Vec<&str> = fams.iter().filter_map(|f| f["id"].as_str()).collect();
-    assert_eq!(ids[..3], ["go", "docker", "curl"]);
-    assert!(ids.contains(&"hyper-util") && ids.contains(&"reqwest") && ids.contains(&"ureq"), "{ids:?}");
+    assert!(ids.starts_with(&["go", "docker", "curl"]), "{ids:?}");
     for f in fams {
         let id = f["id"].as_str().unwrap_or_default();
         let versions = f["versions"].as_array().expect("versions");

@@ -46,6 +46,9 @@ const FLAVORS: &[&str] = &[
     "undici",
     "undici@6.29.1",
     "node",
+    "python-urllib",
+    "python-requests",
+    "python-requests@2.33.1",
 ];
 
 const HP: &str = "http://hp.invalid:3128";

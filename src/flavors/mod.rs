@@ -21,6 +21,8 @@ mod js;
 mod matching;
 pub mod node;
 pub mod node_pfe;
+pub mod python_requests;
+pub mod python_urllib;
 pub mod ruby;
 pub mod rust_clients;
 pub mod undici;
@@ -32,6 +34,8 @@ pub use go::GoRules;
 pub use java::JavaRules;
 pub use node::NodeRules;
 pub use node_pfe::PfeRules;
+pub use python_requests::PyRequestsRules;
+pub use python_urllib::PyUrllibRules;
 pub use ruby::RubyRules;
 pub use rust_clients::RustRules;
 pub use undici::UndiciRules;
@@ -146,6 +150,10 @@ pub enum Family {
     Undici,
     /// Node.js `http`/`https` with `NODE_USE_ENV_PROXY=1`.
     Node,
+    /// CPython `urllib.request` (`urlopen`).
+    PythonUrllib,
+    /// Python requests.
+    PythonRequests,
 }
 
 /// Everything about a family that the catalogue lists.
@@ -179,6 +187,8 @@ pub const FAMILIES: &[FamilyInfo] = &[
     node_pfe::INFO,
     undici::INFO,
     node::INFO,
+    python_urllib::INFO,
+    python_requests::INFO,
 ];
 
 /// The rules of one flavor.
@@ -205,6 +215,10 @@ pub enum Rules {
     Undici(UndiciRules),
     /// Node.js.
     Node(NodeRules),
+    /// CPython urllib.
+    PythonUrllib(PyUrllibRules),
+    /// Python requests.
+    PythonRequests(PyRequestsRules),
 }
 
 /// One program at one version: the unit every decision is made by.
@@ -264,6 +278,8 @@ impl Flavor {
             Rules::NodeProxyFromEnv(r) => PreparedInner::Pfe(Box::new(node_pfe::Prepared::new(r, env))),
             Rules::Undici(r) => PreparedInner::Undici(Box::new(undici::Prepared::new(r, env))),
             Rules::Node(r) => PreparedInner::Node(Box::new(node::Prepared::new(r, env))),
+            Rules::PythonUrllib(r) => PreparedInner::PythonUrllib(Box::new(python_urllib::Prepared::new(r, env))),
+            Rules::PythonRequests(r) => PreparedInner::PythonRequests(Box::new(python_requests::Prepared::new(r, env))),
         };
         Prepared { flavor: self.id.clone(), inner }
     }
@@ -324,6 +340,8 @@ impl FromStr for Flavor {
             Family::NodeProxyFromEnv => Rules::NodeProxyFromEnv(node_pfe::rules_for(version)),
             Family::Undici => Rules::Undici(undici::rules_for(version)),
             Family::Node => Rules::Node(node::rules_for(version)),
+            Family::PythonUrllib => Rules::PythonUrllib(python_urllib::rules_for(version)),
+            Family::PythonRequests => Rules::PythonRequests(python_requests::rules_for(version)),
         };
         Ok(Flavor { id: id.to_owned(), family: info.family, version, rules })
     }
@@ -347,6 +365,8 @@ enum PreparedInner {
     Pfe(Box<node_pfe::Prepared>),
     Undici(Box<undici::Prepared>),
     Node(Box<node::Prepared>),
+    PythonUrllib(Box<python_urllib::Prepared>),
+    PythonRequests(Box<python_requests::Prepared>),
 }
 
 impl Prepared {
@@ -367,6 +387,8 @@ impl Prepared {
             PreparedInner::Pfe(p) => p.decide(target),
             PreparedInner::Undici(p) => p.decide(target),
             PreparedInner::Node(p) => p.decide(target),
+            PreparedInner::PythonUrllib(p) => p.decide(target),
+            PreparedInner::PythonRequests(p) => p.decide(target),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }
@@ -417,6 +439,12 @@ mod tests {
         assert!(!node::rules_for(v("24.4.0")).env_proxy && node::rules_for(v("24.5.0")).env_proxy);
         assert!(node::rules_for(v("22.23.5")).env_proxy && !node::rules_for(v("23.1.0")).env_proxy);
         assert!(node::rules_for(v("24.17.0")).dot_label_boundary && !node::rules_for(v("26.0.0")).dot_label_boundary);
+        for c in python_urllib::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
+        for c in python_requests::CHANGES {
+            assert!(c.since.iter().all(|s| s.parse::<Version>().is_ok()));
+        }
     }
 
     #[test]
