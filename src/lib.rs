@@ -36,6 +36,7 @@ mod decision;
 mod env;
 mod error;
 pub mod flavors;
+pub mod matcher;
 mod noproxy;
 mod proxy;
 mod secret;

@@ -1,0 +1,602 @@
+//! A compiled NO_PROXY: first-match lookups in time proportional to the host's length, not to
+//! the number of entries, without heap allocation.
+//!
+//! The index is **flavor-neutral**: it knows nothing about any tool. A flavor reads each NO_PROXY
+//! entry its own way and tells the [`MatcherBuilder`] what the entry *means*, under the entry's
+//! index in the parsed list:
+//!
+//! | meaning                         | builder call                                   |
+//! |---------------------------------|------------------------------------------------|
+//! | every host                      | [`all`](MatcherBuilder::all)                   |
+//! | exactly `name`                  | [`name`](MatcherBuilder::name) `(apex: true, subdomains: false)` |
+//! | `name` and its subdomains       | [`name`](MatcherBuilder::name) `(true, true)`  |
+//! | subdomains of `name` only       | [`name`](MatcherBuilder::name) `(false, true)` |
+//! | one IP address                  | [`ip`](MatcherBuilder::ip)                     |
+//! | an address range                | [`cidr`](MatcherBuilder::cidr)                 |
+//! | anything else (globs, regexes…) | [`fallback`](MatcherBuilder::fallback)         |
+//!
+//! Each meaning may carry a port the entry is restricted to (compared as text: the flavor
+//! writes it the way its tool compares it). One entry may have several meanings (curl reads
+//! the same token as a name for name hosts and as an address for IP hosts) or none (an entry
+//! that never matches simply is not added).
+//!
+//! Lookups return the **smallest entry index** among the matching meanings, i.e. the entry a
+//! linear scan in list order would stop at, so explanations keep naming the original entry
+//! and its byte span:
+//!
+//! - [`Matcher::match_name`]: `all` entries, names equal to the host (apex) and names the host
+//!   ends with after a `.` (subdomains). Names are compared byte for byte, or ignoring ASCII
+//!   case when built with [`Case::AsciiInsensitive`]; any other normalisation (Unicode case
+//!   folding, trailing dots, IDNA, brackets) is the flavor's job, on both sides.
+//! - [`Matcher::match_ip`]: `all` entries, IP and CIDR entries containing the address, per
+//!   family. Mapping IPv4-mapped IPv6 to IPv4 (or not) is again the flavor's choice: it inserts
+//!   and looks up canonical addresses if its tool does.
+//! - [`Matcher::first`]: the fallback entries, which the index cannot decide, are checked by
+//!   the flavor's own predicate in list order, and only those before the indexed result.
+//!
+//! A flavor keeps its linear scan as the *reference* evaluator: `Prepared::decide_reference`
+//! runs it, and `tests/matcher.rs` checks on generated hostile lists and hosts that both give
+//! the same decision for every flavor.
+//!
+//! ```
+//! use noproxy::matcher::{Case, MatcherBuilder};
+//! // NO_PROXY=.example.com,10.0.0.0/8,docker:2376 read Go's way (≥ 1.11)
+//! let mut b = MatcherBuilder::new(Case::Sensitive);
+//! b.name(0, "example.com", false, true, None);
+//! b.cidr(1, "10.0.0.0".parse().unwrap(), 8, None);
+//! b.name(2, "docker", true, false, Some("2376"));
+//! let m = b.build().expect("few entries");
+//! assert_eq!(m.match_name("a.example.com", Some("443")), Some(0));
+//! assert_eq!(m.match_name("example.com", Some("443")), None);
+//! assert_eq!(m.match_name("docker", Some("2376")), Some(2));
+//! assert_eq!(m.match_name("docker", Some("2375")), None);
+//! assert_eq!(m.match_ip("10.1.2.3".parse().unwrap(), None), Some(1));
+//! ```
+//!
+//! Cost: [`MatcherBuilder::build`] is linear in the total size of the entries. `match_name`
+//! hashes the host once from right to left (a polynomial hash modulo 2⁶¹ − 1 with a random
+//! base, so crafted entries cannot force collisions) and probes the table once per `.` in the
+//! host; `match_ip` walks a binary trie at most 32 (IPv4) or 128 (IPv6) levels deep. Port
+//! filters are sorted per key and binary-searched.
+
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::net::IpAddr;
+
+/// No entry.
+const NONE: u32 = u32::MAX;
+
+/// How names are compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Case {
+    /// Byte for byte (the flavor has already folded case on both sides).
+    Sensitive,
+    /// ASCII letters compare case-insensitively; other bytes exactly.
+    AsciiInsensitive,
+}
+
+/// The entries matching one key: the first without a port filter, and the first per port.
+#[derive(Clone, Debug, Default)]
+struct Slot {
+    any: u32,
+    /// Sorted by port; only ports whose first entry comes before `any`.
+    ports: Vec<(Box<str>, u32)>,
+}
+
+impl Slot {
+    fn new() -> Self {
+        Slot { any: NONE, ports: Vec::new() }
+    }
+
+    fn add(&mut self, idx: u32, port: Option<&str>) {
+        match port {
+            None => self.any = self.any.min(idx),
+            Some(p) if idx < self.any => self.ports.push((p.into(), idx)),
+            Some(_) => {}
+        }
+    }
+
+    fn finish(&mut self) {
+        let any = self.any;
+        self.ports.retain(|(_, i)| *i < any);
+        self.ports.sort_unstable();
+        self.ports.dedup_by(|later, first| later.0 == first.0);
+        self.ports.shrink_to_fit();
+    }
+
+    fn eval(&self, port: Option<&str>) -> u32 {
+        match port {
+            Some(p) if !self.ports.is_empty() => match self.ports.binary_search_by(|(q, _)| (**q).cmp(p)) {
+                Ok(i) => self.ports[i].1.min(self.any),
+                Err(_) => self.any,
+            },
+            _ => self.any,
+        }
+    }
+}
+
+/// 2⁶¹ − 1.
+const P: u64 = (1 << 61) - 1;
+
+fn mulmod(a: u64, b: u64) -> u64 {
+    let x = u128::from(a) * u128::from(b);
+    let s = (x as u64 & P) + (x >> 61) as u64;
+    if s >= P {
+        s - P
+    } else {
+        s
+    }
+}
+
+/// One name in the table.
+#[derive(Clone, Copy, Debug)]
+struct NameKey {
+    hash: u64,
+    start: u32,
+    len: u32,
+    apex: u32,
+    sub: u32,
+}
+
+/// Open-addressing table of names, keyed by a hash that is computed right to left, so that
+/// every suffix of a host gets its hash in one pass.
+#[derive(Clone)]
+struct NameTable {
+    case: Case,
+    base: u64,
+    /// All key bytes, back to back (normalised if case-insensitive).
+    arena: String,
+    /// Power-of-two sized; `len == 0` means empty slot.
+    table: Vec<NameKey>,
+    used: usize,
+}
+
+impl NameTable {
+    fn new(case: Case) -> Self {
+        // A random base makes collisions unpredictable (results never depend on it).
+        let seed = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        let base = (seed % (P - (1 << 32))) + (1 << 32);
+        NameTable { case, base, arena: String::new(), table: Vec::new(), used: 0 }
+    }
+
+    #[inline]
+    fn fold(&self, b: u8) -> u8 {
+        match self.case {
+            Case::AsciiInsensitive => b.to_ascii_lowercase(),
+            Case::Sensitive => b,
+        }
+    }
+
+    #[inline]
+    fn step(&self, h: u64, b: u8) -> u64 {
+        let s = mulmod(h, self.base) + u64::from(self.fold(b)) + 1;
+        if s >= P {
+            s - P
+        } else {
+            s
+        }
+    }
+
+    fn hash(&self, key: &[u8]) -> u64 {
+        key.iter().rev().fold(0, |h, &b| self.step(h, b))
+    }
+
+    #[inline]
+    fn bucket(&self, hash: u64) -> usize {
+        // Fibonacci hashing on the (already uniform) 61-bit value.
+        let bits = self.table.len().trailing_zeros();
+        (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+    }
+
+    fn key_eq(&self, k: &NameKey, key: &[u8]) -> bool {
+        let stored = &self.arena.as_bytes()[k.start as usize..(k.start + k.len) as usize];
+        match self.case {
+            Case::Sensitive => stored == key,
+            Case::AsciiInsensitive => stored.eq_ignore_ascii_case(key),
+        }
+    }
+
+    /// Position in `table` of `key`, or of the empty slot where it would go.
+    #[inline]
+    fn find(&self, hash: u64, key: &[u8]) -> (usize, bool) {
+        let mask = self.table.len() - 1;
+        let mut i = self.bucket(hash);
+        loop {
+            let k = &self.table[i];
+            if k.start == NONE {
+                return (i, false);
+            }
+            if k.hash == hash && k.len as usize == key.len() && self.key_eq(k, key) {
+                return (i, true);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let cap = (self.table.len() * 2).max(16);
+        let empty = NameKey { hash: 0, start: NONE, len: 0, apex: NONE, sub: NONE };
+        let old = std::mem::replace(&mut self.table, vec![empty; cap]);
+        for k in old.into_iter().filter(|k| k.start != NONE) {
+            let mask = cap - 1;
+            let mut i = self.bucket(k.hash);
+            while self.table[i].start != NONE {
+                i = (i + 1) & mask;
+            }
+            self.table[i] = k;
+        }
+    }
+
+    /// Position in `table` of `key`, inserted if new. `None` when the arena would exceed 4 GiB.
+    fn entry(&mut self, key: &str) -> Option<usize> {
+        if (self.used + 1) * 2 > self.table.len() {
+            self.grow();
+        }
+        let hash = self.hash(key.as_bytes());
+        let (i, found) = self.find(hash, key.as_bytes());
+        if !found {
+            let start = u32::try_from(self.arena.len()).ok().filter(|s| *s != NONE)?;
+            let len = u32::try_from(key.len()).ok().filter(|l| start.checked_add(*l).is_some())?;
+            match self.case {
+                Case::Sensitive => self.arena.push_str(key),
+                Case::AsciiInsensitive => self.arena.extend(key.chars().map(|c| c.to_ascii_lowercase())),
+            }
+            self.table[i] = NameKey { hash, start, len, apex: NONE, sub: NONE };
+            self.used += 1;
+        }
+        Some(i)
+    }
+
+    #[inline]
+    fn get(&self, hash: u64, key: &[u8]) -> Option<&NameKey> {
+        if self.used == 0 {
+            return None;
+        }
+        match self.find(hash, key) {
+            (i, true) => Some(&self.table[i]),
+            _ => None,
+        }
+    }
+}
+
+/// A binary trie over address bits; each node may hold a slot.
+#[derive(Clone, Debug)]
+struct Trie {
+    width: u32,
+    /// `[child0, child1, slot]`; 0 = no child (the root is never a child).
+    nodes: Vec<[u32; 3]>,
+}
+
+impl Trie {
+    fn new(width: u32) -> Self {
+        Trie { width, nodes: Vec::new() }
+    }
+
+    fn bit(&self, key: u128, depth: u32) -> usize {
+        ((key >> (self.width - 1 - depth)) & 1) as usize
+    }
+
+    /// The node for the first `len` bits of `key`, created if needed.
+    fn node(&mut self, key: u128, len: u32) -> Option<usize> {
+        if self.nodes.is_empty() {
+            self.nodes.push([0, 0, NONE]);
+        }
+        let mut n = 0usize;
+        for d in 0..len.min(self.width) {
+            let b = self.bit(key, d);
+            if self.nodes[n][b] == 0 {
+                let id = u32::try_from(self.nodes.len()).ok().filter(|i| *i != NONE)?;
+                self.nodes.push([0, 0, NONE]);
+                self.nodes[n][b] = id;
+            }
+            n = self.nodes[n][b] as usize;
+        }
+        Some(n)
+    }
+}
+
+/// Accumulates meanings, then [`build`](MatcherBuilder::build)s a [`Matcher`].
+#[derive(Clone)]
+pub struct MatcherBuilder {
+    m: Matcher,
+    overflow: bool,
+}
+
+impl fmt::Debug for MatcherBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MatcherBuilder").field("matcher", &self.m).field("overflow", &self.overflow).finish()
+    }
+}
+
+impl MatcherBuilder {
+    /// An empty index comparing names as `case` says.
+    pub fn new(case: Case) -> Self {
+        MatcherBuilder {
+            m: Matcher {
+                all: NONE,
+                names: NameTable::new(case),
+                v4: Trie::new(32),
+                v6: Trie::new(128),
+                slots: Vec::new(),
+                fallback: Vec::new(),
+            },
+            overflow: false,
+        }
+    }
+
+    fn idx(&mut self, entry: usize) -> Option<u32> {
+        let i = u32::try_from(entry).ok().filter(|i| *i != NONE);
+        self.overflow |= i.is_none();
+        i
+    }
+
+    /// Add entry `i` (on `port`) to slot `id`, creating it if `id` is `NONE`; the slot's id.
+    fn add_to_slot(&mut self, id: u32, i: u32, port: Option<&str>) -> u32 {
+        let id = if id != NONE {
+            id
+        } else {
+            match u32::try_from(self.m.slots.len()).ok().filter(|s| *s != NONE) {
+                Some(id) => {
+                    self.m.slots.push(Slot::new());
+                    id
+                }
+                None => {
+                    self.overflow = true;
+                    return NONE;
+                }
+            }
+        };
+        self.m.slots[id as usize].add(i, port);
+        id
+    }
+
+    /// Entry `entry` matches every host.
+    pub fn all(&mut self, entry: usize) {
+        if let Some(i) = self.idx(entry) {
+            self.m.all = self.m.all.min(i);
+        }
+    }
+
+    /// Entry `entry` matches the host `name` itself (`apex`) and/or the hosts that end with
+    /// `.name` (`subdomains`), on `port` only if given.
+    pub fn name(&mut self, entry: usize, name: &str, apex: bool, subdomains: bool, port: Option<&str>) {
+        let Some(i) = self.idx(entry) else { return };
+        if !apex && !subdomains {
+            return;
+        }
+        let Some(pos) = self.m.names.entry(name) else {
+            self.overflow = true;
+            return;
+        };
+        let k = self.m.names.table[pos];
+        if apex {
+            self.m.names.table[pos].apex = self.add_to_slot(k.apex, i, port);
+        }
+        if subdomains {
+            self.m.names.table[pos].sub = self.add_to_slot(k.sub, i, port);
+        }
+    }
+
+    /// Entry `entry` matches the address `addr` (in its own family), on `port` only if given.
+    pub fn ip(&mut self, entry: usize, addr: IpAddr, port: Option<&str>) {
+        let len = if addr.is_ipv4() { 32 } else { 128 };
+        self.cidr(entry, addr, len, port);
+    }
+
+    /// Entry `entry` matches the addresses whose first `prefix` bits equal those of `addr`
+    /// (host bits are ignored; a prefix longer than the family's width counts as the full
+    /// width), on `port` only if given.
+    pub fn cidr(&mut self, entry: usize, addr: IpAddr, prefix: u8, port: Option<&str>) {
+        let Some(i) = self.idx(entry) else { return };
+        let (trie, key) = match addr {
+            IpAddr::V4(a) => (&mut self.m.v4, u128::from(u32::from(a))),
+            IpAddr::V6(a) => (&mut self.m.v6, u128::from(a)),
+        };
+        let Some(n) = trie.node(key, u32::from(prefix)) else {
+            self.overflow = true;
+            return;
+        };
+        let old = trie.nodes[n][2];
+        let id = self.add_to_slot(old, i, port);
+        let trie = if addr.is_ipv4() { &mut self.m.v4 } else { &mut self.m.v6 };
+        trie.nodes[n][2] = id;
+    }
+
+    /// Entry `entry` cannot be indexed: [`Matcher::first`] asks the flavor about it.
+    pub fn fallback(&mut self, entry: usize) {
+        self.m.fallback.push(entry);
+    }
+
+    /// The finished index, or `None` if some entry index or the total size did not fit in
+    /// 32 bits (the flavor then scans linearly).
+    pub fn build(mut self) -> Option<Matcher> {
+        if self.overflow {
+            return None;
+        }
+        for s in &mut self.m.slots {
+            s.finish();
+        }
+        self.m.fallback.sort_unstable();
+        self.m.fallback.dedup();
+        Some(self.m)
+    }
+}
+
+/// A compiled NO_PROXY (see the [module docs](self)).
+#[derive(Clone)]
+pub struct Matcher {
+    all: u32,
+    names: NameTable,
+    v4: Trie,
+    v6: Trie,
+    slots: Vec<Slot>,
+    fallback: Vec<usize>,
+}
+
+impl fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Matcher")
+            .field("all", &(self.all != NONE).then_some(self.all))
+            .field("names", &self.names.used)
+            .field("v4_nodes", &self.v4.nodes.len())
+            .field("v6_nodes", &self.v6.nodes.len())
+            .field("fallback", &self.fallback.len())
+            .finish()
+    }
+}
+
+fn some(i: u32) -> Option<usize> {
+    (i != NONE).then_some(i as usize)
+}
+
+impl Matcher {
+    #[inline]
+    fn eval(&self, slot: u32, port: Option<&str>) -> u32 {
+        if slot == NONE {
+            NONE
+        } else {
+            self.slots[slot as usize].eval(port)
+        }
+    }
+
+    /// The first entry matching host name `host` on `port` (see the [module docs](self)).
+    /// No allocation; one hash pass over `host` and one probe per `.` in it.
+    pub fn match_name(&self, host: &str, port: Option<&str>) -> Option<usize> {
+        let mut best = self.all;
+        let t = &self.names;
+        if t.used == 0 {
+            return some(best);
+        }
+        let b = host.as_bytes();
+        let mut h = 0u64;
+        for i in (0..b.len()).rev() {
+            if b[i] == b'.' {
+                if let Some(k) = t.get(h, &b[i + 1..]) {
+                    best = best.min(self.eval(k.sub, port));
+                }
+            }
+            h = t.step(h, b[i]);
+        }
+        if let Some(k) = t.get(h, b) {
+            best = best.min(self.eval(k.apex, port));
+        }
+        some(best)
+    }
+
+    /// The first entry matching address `ip` on `port` (see the [module docs](self)).
+    /// No allocation; at most 32 (IPv4) or 128 (IPv6) trie steps.
+    pub fn match_ip(&self, ip: IpAddr, port: Option<&str>) -> Option<usize> {
+        let (trie, key) = match ip {
+            IpAddr::V4(a) => (&self.v4, u128::from(u32::from(a))),
+            IpAddr::V6(a) => (&self.v6, u128::from(a)),
+        };
+        let mut best = self.all;
+        if trie.nodes.is_empty() {
+            return some(best);
+        }
+        let mut n = 0usize;
+        let mut d = 0;
+        loop {
+            let node = &trie.nodes[n];
+            best = best.min(self.eval(node[2], port));
+            if d == trie.width {
+                break;
+            }
+            let next = node[trie.bit(key, d)];
+            if next == 0 {
+                break;
+            }
+            n = next as usize;
+            d += 1;
+        }
+        some(best)
+    }
+
+    /// Combine an indexed result with the fallback entries: the first fallback entry before
+    /// `indexed` that `matches` accepts, else `indexed`. `matches` is only called for fallback
+    /// entries, in list order.
+    pub fn first(&self, indexed: Option<usize>, mut matches: impl FnMut(usize) -> bool) -> Option<usize> {
+        let bound = indexed.unwrap_or(usize::MAX);
+        self.fallback.iter().copied().take_while(|&i| i < bound).find(|&i| matches(i)).or(indexed)
+    }
+
+    /// Entries the index cannot decide, in list order.
+    pub fn fallback_entries(&self) -> &[usize] {
+        &self.fallback
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn first_match_wins_across_kinds() {
+        let mut b = MatcherBuilder::new(Case::AsciiInsensitive);
+        b.name(0, "b.example", true, false, None);
+        b.name(1, "example", false, true, Some("80"));
+        b.name(2, "Example", true, true, None);
+        b.all(5);
+        b.cidr(3, ip("10.0.0.0"), 8, None);
+        b.ip(4, ip("10.1.2.3"), Some("443"));
+        let m = b.build().unwrap();
+        assert_eq!(m.match_name("B.EXAMPLE", Some("80")), Some(0));
+        assert_eq!(m.match_name("a.example", Some("80")), Some(1));
+        assert_eq!(m.match_name("a.example", Some("81")), Some(2));
+        assert_eq!(m.match_name("example", None), Some(2));
+        assert_eq!(m.match_name("other", None), Some(5));
+        assert_eq!(m.match_ip(ip("10.1.2.3"), Some("443")), Some(3));
+        assert_eq!(m.match_ip(ip("11.1.2.3"), Some("443")), Some(5));
+        assert_eq!(m.match_ip(ip("::1"), None), Some(5));
+    }
+
+    #[test]
+    fn odd_names_and_ports() {
+        let mut b = MatcherBuilder::new(Case::Sensitive);
+        b.name(0, "", false, true, None);
+        b.name(1, ".x", false, true, None);
+        b.name(2, "h", true, false, Some("2"));
+        b.name(3, "h", true, false, Some("1"));
+        b.name(4, "h", true, false, Some("2"));
+        let m = b.build().unwrap();
+        assert_eq!(m.match_name("a.", None), Some(0));
+        assert_eq!(m.match_name("a..x", None), Some(1));
+        assert_eq!(m.match_name(".x", None), None);
+        assert_eq!(m.match_name("h", Some("2")), Some(2));
+        assert_eq!(m.match_name("h", Some("1")), Some(3));
+        assert_eq!(m.match_name("h", None), None);
+        assert_eq!(m.match_name("", None), None);
+    }
+
+    #[test]
+    fn tries_pick_the_smallest_index() {
+        let mut b = MatcherBuilder::new(Case::Sensitive);
+        b.ip(0, ip("2001:db8::1"), None);
+        b.cidr(1, ip("2001:db8::"), 32, None);
+        b.cidr(2, ip("0.0.0.0"), 0, None);
+        b.cidr(3, ip("192.168.1.7"), 24, None);
+        b.cidr(4, ip("::"), 0, None);
+        let m = b.build().unwrap();
+        assert_eq!(m.match_ip(ip("2001:db8::1"), None), Some(0));
+        assert_eq!(m.match_ip(ip("2001:db8::2"), None), Some(1));
+        assert_eq!(m.match_ip(ip("192.168.1.1"), None), Some(2));
+        assert_eq!(m.match_ip(ip("fe80::1"), None), Some(4));
+    }
+
+    #[test]
+    fn fallback_entries_in_order() {
+        let mut b = MatcherBuilder::new(Case::Sensitive);
+        b.name(3, "x", true, false, None);
+        b.fallback(1);
+        b.fallback(5);
+        let m = b.build().unwrap();
+        assert_eq!(m.first(m.match_name("x", None), |_| true), Some(1));
+        assert_eq!(m.first(m.match_name("x", None), |i| i == 5), Some(3));
+        assert_eq!(m.first(m.match_name("y", None), |i| i == 5), Some(5));
+    }
+}
