@@ -54,9 +54,11 @@
 //! ```
 //!
 //! Cost: [`MatcherBuilder::build`] is linear in the total size of the entries. `match_name`
-//! hashes the host once from right to left (a polynomial hash modulo 2⁶¹ − 1 with a random
-//! base, so crafted entries cannot force collisions) and probes the table once per `.` in the
-//! host; `match_ip` walks a binary trie at most 32 (IPv4) or 128 (IPv6) levels deep. Port
+//! hashes the host once, label by label from the right (a polynomial hash modulo 2⁶¹ − 1 over
+//! 7-byte chunks with a random base, so crafted entries cannot force collisions), stops after
+//! as many labels as the longest key has, and probes the table only for suffixes whose number
+//! of dots some key has; `match_ip` probes a table of (masked address, length)
+//! once per prefix length present in the family (IPv4 /32 and /24 entries: two probes). Port
 //! filters are sorted per key and binary-searched.
 
 use std::fmt;
@@ -129,6 +131,12 @@ fn mulmod(a: u64, b: u64) -> u64 {
     }
 }
 
+/// A random base in [2³², P): it makes collisions unpredictable (results never depend on it).
+fn random_base() -> u64 {
+    let seed = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    (seed % (P - (1 << 32))) + (1 << 32)
+}
+
 /// One name in the table.
 #[derive(Clone, Copy, Debug)]
 struct NameKey {
@@ -150,27 +158,60 @@ struct NameTable {
     /// Power-of-two sized; `len == 0` means empty slot.
     table: Vec<NameKey>,
     used: usize,
+    /// Bit `k` (`k` < 63): some key with `k` dots has apex / subdomain entries; bit 63: ≥ 63 dots.
+    apex_dots: u64,
+    sub_dots: u64,
+    /// The most dots in any key: longer suffixes of a host cannot match.
+    max_dots: usize,
+}
+
+/// Up to 7 bytes, little-endian (overlapping loads, no loop).
+#[inline]
+fn load(p: &[u8]) -> u64 {
+    let n = p.len();
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([p[i], p[i + 1], p[i + 2], p[i + 3]]));
+    match n {
+        0 => 0,
+        1..=3 => u64::from(p[0]) | u64::from(p[n / 2]) << (8 * (n / 2)) | u64::from(p[n - 1]) << (8 * (n - 1)),
+        _ => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+    }
+}
+
+/// ASCII upper-case letters to lower case in each byte of `x` (SWAR).
+#[inline]
+fn ascii_lower(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low7 = x & !HIGH;
+    let ge_a = low7 + (0x80 - u64::from(b'A')) * ONES;
+    let gt_z = low7 + (0x7f - u64::from(b'Z')) * ONES;
+    let upper = (ge_a ^ gt_z) & !x & HIGH;
+    x | (upper >> 2)
+}
+
+fn dot_bit(dots: usize) -> u64 {
+    1 << dots.min(63)
 }
 
 impl NameTable {
     fn new(case: Case) -> Self {
-        // A random base makes collisions unpredictable (results never depend on it).
-        let seed = std::collections::hash_map::RandomState::new().build_hasher().finish();
-        let base = (seed % (P - (1 << 32))) + (1 << 32);
-        NameTable { case, base, arena: String::new(), table: Vec::new(), used: 0 }
-    }
-
-    #[inline]
-    fn fold(&self, b: u8) -> u8 {
-        match self.case {
-            Case::AsciiInsensitive => b.to_ascii_lowercase(),
-            Case::Sensitive => b,
+        let base = random_base();
+        NameTable {
+            case,
+            base,
+            arena: String::new(),
+            table: Vec::new(),
+            used: 0,
+            apex_dots: 0,
+            sub_dots: 0,
+            max_dots: 0,
         }
     }
 
+    /// Add one digit (< 2⁶¹) to the hash: `h · base + digit (mod P)`.
     #[inline]
-    fn step(&self, h: u64, b: u8) -> u64 {
-        let s = mulmod(h, self.base) + u64::from(self.fold(b)) + 1;
+    fn step(&self, h: u64, digit: u64) -> u64 {
+        let s = mulmod(h, self.base) + digit;
         if s >= P {
             s - P
         } else {
@@ -178,8 +219,38 @@ impl NameTable {
         }
     }
 
+    /// Extend the hash of a suffix by the label in front of it (the suffix's hash grows to the
+    /// left). A label is cut into chunks of 7 bytes from its start; each chunk is one digit:
+    /// its bytes (little-endian, ASCII-folded if case-insensitive), a 1 bit above them (so the
+    /// length is encoded), and bit 60 on the label's first chunk (so label boundaries are).
+    /// An empty label is one digit too. This encoding is injective, so the hash is a
+    /// polynomial in `base` of the string: distinct strings collide with probability
+    /// ≤ digits / P for a random base.
+    #[inline(always)]
+    fn push_label(&self, mut h: u64, label: &[u8]) -> u64 {
+        // The first (or only) chunk of the label is the common case: handle it without a loop.
+        let mut rest = label.len();
+        while rest > 7 {
+            // The last chunk starts at a multiple of 7.
+            let at = (rest - 1) / 7 * 7;
+            h = self.step(h, self.digit(&label[at..rest], false));
+            rest = at;
+        }
+        self.step(h, self.digit(&label[..rest], true))
+    }
+
+    /// One chunk of at most 7 bytes as a digit (see `push_label`).
+    #[inline(always)]
+    fn digit(&self, part: &[u8], first: bool) -> u64 {
+        let mut d = load(part);
+        if self.case == Case::AsciiInsensitive {
+            d = ascii_lower(d);
+        }
+        d | 1 << (8 * part.len()) | u64::from(first) << 60
+    }
+
     fn hash(&self, key: &[u8]) -> u64 {
-        key.iter().rev().fold(0, |h, &b| self.step(h, b))
+        key.rsplit(|&c| c == b'.').fold(0, |h, label| self.push_label(h, label))
     }
 
     #[inline]
@@ -260,39 +331,106 @@ impl NameTable {
     }
 }
 
-/// A binary trie over address bits; each node may hold a slot.
-#[derive(Clone, Debug)]
-struct Trie {
-    width: u32,
-    /// `[child0, child1, slot]`; 0 = no child (the root is never a child).
-    nodes: Vec<[u32; 3]>,
+/// One address prefix in a [`PrefixTable`].
+#[derive(Clone, Copy, Debug)]
+struct PrefixKey {
+    hash: u64,
+    /// The address with the bits after `len` cleared.
+    key: u128,
+    len: u8,
+    slot: u32,
 }
 
-impl Trie {
-    fn new(width: u32) -> Self {
-        Trie { width, nodes: Vec::new() }
+/// `PrefixKey::hash` of an empty cell (real hashes are < P).
+const EMPTY: u64 = u64::MAX;
+
+/// The prefixes of one address family: a hash table keyed by (masked address, length), and
+/// the distinct lengths present. A lookup probes once per length present (at most 33 for
+/// IPv4, 129 for IPv6; usually two or three).
+#[derive(Clone, Debug)]
+struct PrefixTable {
+    width: u32,
+    base: u64,
+    table: Vec<PrefixKey>,
+    used: usize,
+    /// Distinct prefix lengths present, ascending.
+    lens: Vec<u8>,
+}
+
+impl PrefixTable {
+    fn new(width: u32, base: u64) -> Self {
+        PrefixTable { width, base, table: Vec::new(), used: 0, lens: Vec::new() }
     }
 
-    fn bit(&self, key: u128, depth: u32) -> usize {
-        ((key >> (self.width - 1 - depth)) & 1) as usize
-    }
-
-    /// The node for the first `len` bits of `key`, created if needed.
-    fn node(&mut self, key: u128, len: u32) -> Option<usize> {
-        if self.nodes.is_empty() {
-            self.nodes.push([0, 0, NONE]);
+    #[inline]
+    fn mask(&self, key: u128, len: u8) -> u128 {
+        let len = u32::from(len).min(self.width);
+        if len == 0 {
+            0
+        } else {
+            key & (u128::MAX >> (128 - self.width)) & (u128::MAX << (self.width - len))
         }
-        let mut n = 0usize;
-        for d in 0..len.min(self.width) {
-            let b = self.bit(key, d);
-            if self.nodes[n][b] == 0 {
-                let id = u32::try_from(self.nodes.len()).ok().filter(|i| *i != NONE)?;
-                self.nodes.push([0, 0, NONE]);
-                self.nodes[n][b] = id;
+    }
+
+    #[inline]
+    fn hash(&self, key: u128, len: u8) -> u64 {
+        let step = |h: u64, d: u64| {
+            let s = mulmod(h, self.base) + d;
+            if s >= P {
+                s - P
+            } else {
+                s
             }
-            n = self.nodes[n][b] as usize;
+        };
+        const M60: u128 = (1 << 60) - 1;
+        let h = step(0, u64::from(len) + 1);
+        let h = step(h, (key & M60) as u64);
+        if self.width <= 60 {
+            return h;
         }
-        Some(n)
+        step(step(h, ((key >> 60) & M60) as u64), (key >> 120) as u64)
+    }
+
+    #[inline]
+    fn find(&self, hash: u64, key: u128, len: u8) -> (usize, bool) {
+        let mask = self.table.len() - 1;
+        let bits = self.table.len().trailing_zeros();
+        let mut i = (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize;
+        loop {
+            let k = &self.table[i];
+            if k.hash == EMPTY {
+                return (i, false);
+            }
+            if k.hash == hash && k.key == key && k.len == len {
+                return (i, true);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The position of the cell of `addr/len`, created (with slot `NONE`) if new.
+    fn cell(&mut self, addr: u128, len: u8) -> usize {
+        let len = len.min(self.width as u8);
+        if (self.used + 1) * 2 > self.table.len() {
+            let cap = (self.table.len() * 2).max(16);
+            let empty = PrefixKey { hash: EMPTY, key: 0, len: 0, slot: NONE };
+            let old = std::mem::replace(&mut self.table, vec![empty; cap]);
+            for k in old.into_iter().filter(|k| k.hash != EMPTY) {
+                let (i, _) = self.find(k.hash, k.key, k.len);
+                self.table[i] = k;
+            }
+        }
+        let key = self.mask(addr, len);
+        let hash = self.hash(key, len);
+        let (i, found) = self.find(hash, key, len);
+        if !found {
+            self.table[i] = PrefixKey { hash, key, len, slot: NONE };
+            self.used += 1;
+            if let Err(at) = self.lens.binary_search(&len) {
+                self.lens.insert(at, len);
+            }
+        }
+        i
     }
 }
 
@@ -316,8 +454,8 @@ impl MatcherBuilder {
             m: Matcher {
                 all: NONE,
                 names: NameTable::new(case),
-                v4: Trie::new(32),
-                v6: Trie::new(128),
+                v4: PrefixTable::new(32, random_base()),
+                v6: PrefixTable::new(128, random_base()),
                 slots: Vec::new(),
                 fallback: Vec::new(),
             },
@@ -369,6 +507,15 @@ impl MatcherBuilder {
             self.overflow = true;
             return;
         };
+        let dots = name.bytes().filter(|&c| c == b'.').count();
+        let t = &mut self.m.names;
+        t.max_dots = t.max_dots.max(dots);
+        if apex {
+            t.apex_dots |= dot_bit(dots);
+        }
+        if subdomains {
+            t.sub_dots |= dot_bit(dots);
+        }
         let k = self.m.names.table[pos];
         if apex {
             self.m.names.table[pos].apex = self.add_to_slot(k.apex, i, port);
@@ -389,18 +536,15 @@ impl MatcherBuilder {
     /// width), on `port` only if given.
     pub fn cidr(&mut self, entry: usize, addr: IpAddr, prefix: u8, port: Option<&str>) {
         let Some(i) = self.idx(entry) else { return };
-        let (trie, key) = match addr {
+        let (table, key) = match addr {
             IpAddr::V4(a) => (&mut self.m.v4, u128::from(u32::from(a))),
             IpAddr::V6(a) => (&mut self.m.v6, u128::from(a)),
         };
-        let Some(n) = trie.node(key, u32::from(prefix)) else {
-            self.overflow = true;
-            return;
-        };
-        let old = trie.nodes[n][2];
+        let at = table.cell(key, prefix);
+        let old = table.table[at].slot;
         let id = self.add_to_slot(old, i, port);
-        let trie = if addr.is_ipv4() { &mut self.m.v4 } else { &mut self.m.v6 };
-        trie.nodes[n][2] = id;
+        let table = if addr.is_ipv4() { &mut self.m.v4 } else { &mut self.m.v6 };
+        table.table[at].slot = id;
     }
 
     /// Entry `entry` cannot be indexed: [`Matcher::first`] asks the flavor about it.
@@ -428,8 +572,8 @@ impl MatcherBuilder {
 pub struct Matcher {
     all: u32,
     names: NameTable,
-    v4: Trie,
-    v6: Trie,
+    v4: PrefixTable,
+    v6: PrefixTable,
     slots: Vec<Slot>,
     fallback: Vec<usize>,
 }
@@ -439,8 +583,8 @@ impl fmt::Debug for Matcher {
         f.debug_struct("Matcher")
             .field("all", &(self.all != NONE).then_some(self.all))
             .field("names", &self.names.used)
-            .field("v4_nodes", &self.v4.nodes.len())
-            .field("v6_nodes", &self.v6.nodes.len())
+            .field("v4_prefixes", &self.v4.used)
+            .field("v6_prefixes", &self.v6.used)
             .field("fallback", &self.fallback.len())
             .finish()
     }
@@ -468,47 +612,48 @@ impl Matcher {
         if t.used == 0 {
             return some(best);
         }
+        // Suffixes from the right, one label at a time: `b[start..]` with `dots` dots.
         let b = host.as_bytes();
-        let mut h = 0u64;
-        for i in (0..b.len()).rev() {
-            if b[i] == b'.' {
-                if let Some(k) = t.get(h, &b[i + 1..]) {
+        let (mut h, mut end, mut dots) = (0u64, b.len(), 0usize);
+        loop {
+            let start = b[..end].iter().rposition(|&c| c == b'.').map_or(0, |p| p + 1);
+            h = t.push_label(h, &b[start..end]);
+            if start == 0 {
+                if t.apex_dots & dot_bit(dots) != 0 {
+                    if let Some(k) = t.get(h, b) {
+                        best = best.min(self.eval(k.apex, port));
+                    }
+                }
+                break;
+            }
+            // `b[start - 1]` is a dot: the host is a subdomain of `b[start..]`.
+            if t.sub_dots & dot_bit(dots) != 0 {
+                if let Some(k) = t.get(h, &b[start..]) {
                     best = best.min(self.eval(k.sub, port));
                 }
             }
-            h = t.step(h, b[i]);
-        }
-        if let Some(k) = t.get(h, b) {
-            best = best.min(self.eval(k.apex, port));
+            dots += 1;
+            if dots > t.max_dots {
+                break;
+            }
+            end = start - 1;
         }
         some(best)
     }
 
     /// The first entry matching address `ip` on `port` (see the [module docs](self)).
-    /// No allocation; at most 32 (IPv4) or 128 (IPv6) trie steps.
+    /// No allocation; one probe per prefix length present in the address's family.
     pub fn match_ip(&self, ip: IpAddr, port: Option<&str>) -> Option<usize> {
-        let (trie, key) = match ip {
+        let (table, key) = match ip {
             IpAddr::V4(a) => (&self.v4, u128::from(u32::from(a))),
             IpAddr::V6(a) => (&self.v6, u128::from(a)),
         };
         let mut best = self.all;
-        if trie.nodes.is_empty() {
-            return some(best);
-        }
-        let mut n = 0usize;
-        let mut d = 0;
-        loop {
-            let node = &trie.nodes[n];
-            best = best.min(self.eval(node[2], port));
-            if d == trie.width {
-                break;
+        for &len in &table.lens {
+            let k = table.mask(key, len);
+            if let (i, true) = table.find(table.hash(k, len), k, len) {
+                best = best.min(self.eval(table.table[i].slot, port));
             }
-            let next = node[trie.bit(key, d)];
-            if next == 0 {
-                break;
-            }
-            n = next as usize;
-            d += 1;
         }
         some(best)
     }
@@ -586,6 +731,20 @@ mod tests {
         assert_eq!(m.match_ip(ip("2001:db8::2"), None), Some(1));
         assert_eq!(m.match_ip(ip("192.168.1.1"), None), Some(2));
         assert_eq!(m.match_ip(ip("fe80::1"), None), Some(4));
+    }
+
+    #[test]
+    fn chunk_loads_and_case_folding() {
+        for n in 0..=7 {
+            let bytes: Vec<u8> = (0..n as u8).map(|i| b'A' + i * 3).collect();
+            let want = bytes.iter().enumerate().fold(0u64, |d, (k, &c)| d | u64::from(c) << (8 * k));
+            assert_eq!(load(&bytes), want);
+            let lower: Vec<u8> = bytes.iter().map(u8::to_ascii_lowercase).collect();
+            assert_eq!(ascii_lower(want), load(&lower));
+        }
+        for c in 0..=255u8 {
+            assert_eq!(ascii_lower(u64::from(c) << 16), u64::from(c.to_ascii_lowercase()) << 16, "{c}");
+        }
     }
 
     #[test]
