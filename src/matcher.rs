@@ -78,42 +78,33 @@ pub enum Case {
     AsciiInsensitive,
 }
 
-/// The entries matching one key: the first without a port filter, and the first per port.
-#[derive(Clone, Debug, Default)]
-struct Slot {
+/// The entries matching one key: the first without a port filter (`any`), and the first per
+/// port (`ports`: an index into `Matcher::ports`, `NONE` if no entry of this key has a port).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Hit {
     any: u32,
-    /// Sorted by port; only ports whose first entry comes before `any`.
-    ports: Vec<(Box<str>, u32)>,
+    ports: u32,
 }
 
-impl Slot {
-    fn new() -> Self {
-        Slot { any: NONE, ports: Vec::new() }
+const NO_HIT: Hit = Hit { any: NONE, ports: NONE };
+
+/// Port-restricted entries of one key: `(port, first entry)`, sorted by port, only the ports
+/// whose first entry comes before the key's first port-less entry.
+#[derive(Clone, Debug, Default)]
+struct Ports(Vec<(Box<str>, u32)>);
+
+impl Ports {
+    fn finish(&mut self, any: u32) {
+        self.0.retain(|(_, i)| *i < any);
+        self.0.sort_unstable();
+        self.0.dedup_by(|later, first| later.0 == first.0);
+        self.0.shrink_to_fit();
     }
 
-    fn add(&mut self, idx: u32, port: Option<&str>) {
-        match port {
-            None => self.any = self.any.min(idx),
-            Some(p) if idx < self.any => self.ports.push((p.into(), idx)),
-            Some(_) => {}
-        }
-    }
-
-    fn finish(&mut self) {
-        let any = self.any;
-        self.ports.retain(|(_, i)| *i < any);
-        self.ports.sort_unstable();
-        self.ports.dedup_by(|later, first| later.0 == first.0);
-        self.ports.shrink_to_fit();
-    }
-
-    fn eval(&self, port: Option<&str>) -> u32 {
-        match port {
-            Some(p) if !self.ports.is_empty() => match self.ports.binary_search_by(|(q, _)| (**q).cmp(p)) {
-                Ok(i) => self.ports[i].1.min(self.any),
-                Err(_) => self.any,
-            },
-            _ => self.any,
+    fn get(&self, port: &str) -> u32 {
+        match self.0.binary_search_by(|(q, _)| (**q).cmp(port)) {
+            Ok(i) => self.0[i].1,
+            Err(_) => NONE,
         }
     }
 }
@@ -143,8 +134,8 @@ struct NameKey {
     hash: u64,
     start: u32,
     len: u32,
-    apex: u32,
-    sub: u32,
+    apex: Hit,
+    sub: Hit,
 }
 
 /// Open-addressing table of names, keyed by a hash that is computed right to left, so that
@@ -286,8 +277,11 @@ impl NameTable {
     }
 
     fn grow(&mut self) {
-        let cap = (self.table.len() * 2).max(16);
-        let empty = NameKey { hash: 0, start: NONE, len: 0, apex: NONE, sub: NONE };
+        self.resize((self.table.len() * 2).max(16));
+    }
+
+    fn resize(&mut self, cap: usize) {
+        let empty = NameKey { hash: 0, start: NONE, len: 0, apex: NO_HIT, sub: NO_HIT };
         let old = std::mem::replace(&mut self.table, vec![empty; cap]);
         for k in old.into_iter().filter(|k| k.start != NONE) {
             let mask = cap - 1;
@@ -313,7 +307,7 @@ impl NameTable {
                 Case::Sensitive => self.arena.push_str(key),
                 Case::AsciiInsensitive => self.arena.extend(key.chars().map(|c| c.to_ascii_lowercase())),
             }
-            self.table[i] = NameKey { hash, start, len, apex: NONE, sub: NONE };
+            self.table[i] = NameKey { hash, start, len, apex: NO_HIT, sub: NO_HIT };
             self.used += 1;
         }
         Some(i)
@@ -338,7 +332,7 @@ struct PrefixKey {
     /// The address with the bits after `len` cleared.
     key: u128,
     len: u8,
-    slot: u32,
+    hit: Hit,
 }
 
 /// `PrefixKey::hash` of an empty cell (real hashes are < P).
@@ -408,12 +402,12 @@ impl PrefixTable {
         }
     }
 
-    /// The position of the cell of `addr/len`, created (with slot `NONE`) if new.
+    /// The position of the cell of `addr/len`, created if new.
     fn cell(&mut self, addr: u128, len: u8) -> usize {
         let len = len.min(self.width as u8);
         if (self.used + 1) * 2 > self.table.len() {
             let cap = (self.table.len() * 2).max(16);
-            let empty = PrefixKey { hash: EMPTY, key: 0, len: 0, slot: NONE };
+            let empty = PrefixKey { hash: EMPTY, key: 0, len: 0, hit: NO_HIT };
             let old = std::mem::replace(&mut self.table, vec![empty; cap]);
             for k in old.into_iter().filter(|k| k.hash != EMPTY) {
                 let (i, _) = self.find(k.hash, k.key, k.len);
@@ -424,7 +418,7 @@ impl PrefixTable {
         let hash = self.hash(key, len);
         let (i, found) = self.find(hash, key, len);
         if !found {
-            self.table[i] = PrefixKey { hash, key, len, slot: NONE };
+            self.table[i] = PrefixKey { hash, key, len, hit: NO_HIT };
             self.used += 1;
             if let Err(at) = self.lens.binary_search(&len) {
                 self.lens.insert(at, len);
@@ -456,7 +450,7 @@ impl MatcherBuilder {
                 names: NameTable::new(case),
                 v4: PrefixTable::new(32, random_base()),
                 v6: PrefixTable::new(128, random_base()),
-                slots: Vec::new(),
+                ports: Vec::new(),
                 fallback: Vec::new(),
             },
             overflow: false,
@@ -469,24 +463,39 @@ impl MatcherBuilder {
         i
     }
 
-    /// Add entry `i` (on `port`) to slot `id`, creating it if `id` is `NONE`; the slot's id.
-    fn add_to_slot(&mut self, id: u32, i: u32, port: Option<&str>) -> u32 {
-        let id = if id != NONE {
-            id
-        } else {
-            match u32::try_from(self.m.slots.len()).ok().filter(|s| *s != NONE) {
-                Some(id) => {
-                    self.m.slots.push(Slot::new());
-                    id
+    /// `hit` with entry `i` (on `port`) added.
+    fn add_hit(&mut self, mut hit: Hit, i: u32, port: Option<&str>) -> Hit {
+        match port {
+            None => hit.any = hit.any.min(i),
+            Some(_) if i > hit.any => {}
+            Some(p) => {
+                if hit.ports == NONE {
+                    match u32::try_from(self.m.ports.len()).ok().filter(|s| *s != NONE) {
+                        Some(id) => {
+                            self.m.ports.push(Ports::default());
+                            hit.ports = id;
+                        }
+                        None => {
+                            self.overflow = true;
+                            return hit;
+                        }
+                    }
                 }
-                None => {
-                    self.overflow = true;
-                    return NONE;
-                }
+                self.m.ports[hit.ports as usize].0.push((p.into(), i));
             }
-        };
-        self.m.slots[id as usize].add(i, port);
-        id
+        }
+        hit
+    }
+
+    /// Make room for about `names` name keys and `bytes` bytes of them (a hint: building
+    /// works without it, with a few more reallocations).
+    pub fn reserve(&mut self, names: usize, bytes: usize) {
+        let t = &mut self.m.names;
+        let cap = (t.used + names).saturating_mul(2).checked_next_power_of_two().unwrap_or(0).max(16);
+        if cap > t.table.len() && cap <= u32::MAX as usize {
+            t.resize(cap);
+        }
+        t.arena.reserve(bytes);
     }
 
     /// Entry `entry` matches every host.
@@ -518,10 +527,10 @@ impl MatcherBuilder {
         }
         let k = self.m.names.table[pos];
         if apex {
-            self.m.names.table[pos].apex = self.add_to_slot(k.apex, i, port);
+            self.m.names.table[pos].apex = self.add_hit(k.apex, i, port);
         }
         if subdomains {
-            self.m.names.table[pos].sub = self.add_to_slot(k.sub, i, port);
+            self.m.names.table[pos].sub = self.add_hit(k.sub, i, port);
         }
     }
 
@@ -541,10 +550,10 @@ impl MatcherBuilder {
             IpAddr::V6(a) => (&mut self.m.v6, u128::from(a)),
         };
         let at = table.cell(key, prefix);
-        let old = table.table[at].slot;
-        let id = self.add_to_slot(old, i, port);
+        let old = table.table[at].hit;
+        let hit = self.add_hit(old, i, port);
         let table = if addr.is_ipv4() { &mut self.m.v4 } else { &mut self.m.v6 };
-        table.table[at].slot = id;
+        table.table[at].hit = hit;
     }
 
     /// Entry `entry` cannot be indexed: [`Matcher::first`] asks the flavor about it.
@@ -558,8 +567,11 @@ impl MatcherBuilder {
         if self.overflow {
             return None;
         }
-        for s in &mut self.m.slots {
-            s.finish();
+        let m = &mut self.m;
+        let hits = m.names.table.iter().flat_map(|k| [k.apex, k.sub]);
+        let hits = hits.chain(m.v4.table.iter().chain(&m.v6.table).map(|k| k.hit));
+        for h in hits.filter(|h| h.ports != NONE) {
+            m.ports[h.ports as usize].finish(h.any);
         }
         self.m.fallback.sort_unstable();
         self.m.fallback.dedup();
@@ -574,7 +586,7 @@ pub struct Matcher {
     names: NameTable,
     v4: PrefixTable,
     v6: PrefixTable,
-    slots: Vec<Slot>,
+    ports: Vec<Ports>,
     fallback: Vec<usize>,
 }
 
@@ -596,11 +608,10 @@ fn some(i: u32) -> Option<usize> {
 
 impl Matcher {
     #[inline]
-    fn eval(&self, slot: u32, port: Option<&str>) -> u32 {
-        if slot == NONE {
-            NONE
-        } else {
-            self.slots[slot as usize].eval(port)
+    fn eval(&self, hit: Hit, port: Option<&str>) -> u32 {
+        match port {
+            Some(p) if hit.ports != NONE => hit.any.min(self.ports[hit.ports as usize].get(p)),
+            _ => hit.any,
         }
     }
 
@@ -652,7 +663,7 @@ impl Matcher {
         for &len in &table.lens {
             let k = table.mask(key, len);
             if let (i, true) = table.find(table.hash(k, len), k, len) {
-                best = best.min(self.eval(table.table[i].slot, port));
+                best = best.min(self.eval(table.table[i].hit, port));
             }
         }
         some(best)

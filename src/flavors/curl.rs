@@ -535,6 +535,7 @@ fn split_bits<'t>(r: &CurlRules, tok: &'t str) -> (&'t str, Option<u32>) {
 /// as an IPv6 pattern); the host's type picks which index is asked.
 fn compile(r: &CurlRules, np: &NoProxyReport) -> Option<Matcher> {
     let mut b = MatcherBuilder::new(Case::AsciiInsensitive);
+    b.reserve(np.entries.len(), np.value.len());
     if np.value == "*" {
         b.all(0);
         return b.build();

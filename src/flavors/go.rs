@@ -414,6 +414,7 @@ impl Prepared {
 fn compile(r: &GoRules, entries: &[Entry]) -> Option<Matcher> {
     // Go lower-cases both sides with `strings.ToLower` itself: names compare byte for byte.
     let mut b = MatcherBuilder::new(Case::Sensitive);
+    b.reserve(entries.len(), entries.iter().map(|e| e.text.len()).sum());
     let modern = r.no_proxy == GoNoProxy::Httpproxy;
     for (i, e) in entries.iter().enumerate() {
         let port = if modern { e.port.as_deref() } else { None };
@@ -545,20 +546,23 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
                 continue;
             }
             // An empty port (`host:`) restricts nothing: Go compares `m.port == ""` first.
-            Some((h, port)) => (h.to_owned(), Some(port.to_owned()).filter(|p| !p.is_empty())),
-            None => (p.clone(), None),
+            Some((h, port)) => (h, Some(port.to_owned()).filter(|p| !p.is_empty())),
+            None => (p.as_str(), None),
         };
-        let mut entry = if let Ok(addr) = phost.parse::<IpAddr>() {
-            Entry::new(&p, span.clone(), EntryKind::Ip { addr })
+        let kind = if let Ok(addr) = phost.parse::<IpAddr>() {
+            EntryKind::Ip { addr }
         } else {
-            let (sub_only, name) = match phost.strip_prefix("*.") {
-                Some(rest) => (true, rest.to_owned()),
+            let (sub_only, rest) = match phost.strip_prefix("*.") {
+                Some(rest) => (true, rest),
                 None => match phost.strip_prefix('.') {
-                    Some(rest) => (true, rest.to_owned()),
-                    None => (false, phost.clone()),
+                    Some(rest) => (true, rest),
+                    None => (false, phost),
                 },
             };
-            let name = if r.idn_entries { idna_ascii(&name).unwrap_or(name) } else { name };
+            let name = match r.idn_entries && !rest.is_ascii() {
+                true => idna_ascii(rest).unwrap_or_else(|_| rest.to_owned()),
+                false => rest.to_owned(),
+            };
             if phost.contains('[') {
                 out.diagnostics.push(NoProxyDiagnostic {
                     span: span.clone(),
@@ -575,10 +579,9 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
                     message: "this Go compares non-ASCII entries against punycode hosts: it never matches".into(),
                 });
             }
-            Entry::new(&p, span.clone(), EntryKind::Domain { name, apex: !sub_only, subdomains: true })
+            EntryKind::Domain { name, apex: !sub_only, subdomains: true }
         };
-        entry.port = pport;
-        out.entries.push(entry);
+        out.entries.push(Entry { text: p, span, kind, port: pport, port_ignored: false });
     }
     if let Some(s) = star {
         for e in out.entries.iter_mut().take(s) {
