@@ -9,7 +9,8 @@
 //!   (URL parsing, IDNA, explanation), on a pre-split `Target`.
 //! - `reference/noproxy/<N>/<kind>`: `Prepared::decide_reference` (the linear scan) for scale.
 //! - `build/noproxy/<N>`: `Flavor::prepare` (read the environment, parse NO_PROXY, compile);
-//!   `build/hyper-util/<N>`: `Matcher::builder()…build()`.
+//!   `build/hyper-util/<N>`: `Matcher::builder()…build()`; `build/noproxy-compile/<N>`: the
+//!   compile step alone ([`MatcherBuilder`] fed from the parsed entries, as the `go` flavor does).
 //!
 //! Workload (deterministic): entry `i` is, by `i % 10`: 0–5 a domain suffix `.d<i>.example.invalid`,
 //! 6–7 an exact host `h<i>.example.invalid`, 8 an IPv4 address, 9 an IPv4 /24. Lookups:
@@ -23,7 +24,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-use noproxy::matcher::Matcher;
+use noproxy::matcher::{Case, Matcher, MatcherBuilder};
+use noproxy::{Entry, EntryKind};
 use noproxy::{Flavor, ProxyEnv, Target};
 
 const SIZES: [usize; 5] = [1, 10, 100, 1_000, 10_000];
@@ -84,6 +86,22 @@ fn lookup(m: &Matcher, host: &str) -> Option<usize> {
     }
 }
 
+/// What the `go` flavor's compile step does with its parsed entries (modern Go).
+fn compile(entries: &[Entry]) -> Option<Matcher> {
+    let mut b = MatcherBuilder::new(Case::Sensitive);
+    b.reserve(entries.len(), entries.iter().map(|e| e.text.len()).sum());
+    for (i, e) in entries.iter().enumerate() {
+        match &e.kind {
+            EntryKind::All => b.all(i),
+            EntryKind::Domain { name, apex, subdomains } => b.name(i, name, *apex, *subdomains, e.port.as_deref()),
+            EntryKind::Ip { addr } => b.ip(i, addr.to_canonical(), e.port.as_deref()),
+            EntryKind::Cidr { net } => b.cidr(i, net.addr(), net.prefix_len(), None),
+            _ => {}
+        }
+    }
+    b.build()
+}
+
 fn benches(c: &mut Criterion) {
     let go: Flavor = "go".parse().expect("flavor");
     let mut g = c.benchmark_group("lookup");
@@ -141,6 +159,10 @@ fn benches(c: &mut Criterion) {
         let e = env(&list);
         g.bench_function(BenchmarkId::new("noproxy", n), |b| b.iter(|| go.prepare(black_box(&e))));
         g.bench_function(BenchmarkId::new("hyper-util", n), |b| b.iter(|| hyper(black_box(&list))));
+        let d = go.prepare(&e).decide("http://x.invalid/");
+        let entries = &d.explanation.no_proxy.as_ref().expect("NO_PROXY consulted").entries;
+        assert_eq!(entries.len(), n);
+        g.bench_function(BenchmarkId::new("noproxy-compile", n), |b| b.iter(|| compile(black_box(entries))));
     }
     g.finish();
 }

@@ -38,12 +38,14 @@ for n in SIZES:
         d = fmt(dec) if dec else "?"
         print(f"| {n} | {k} | {fmt(ours)} | {fmt(theirs)} | {theirs / ours:.1f} | {d} | {flat} |")
 print()
-print("| N | build noproxy ns/entry | build hyper-util ns/entry | hyper-util / noproxy |")
-print("|---|---|---|---|")
+print("| N | build noproxy ns/entry | of which compile | build hyper-util ns/entry | hyper-util / noproxy |")
+print("|---|---|---|---|---|")
 for n in SIZES:
     ours, theirs = med.get(f"build/noproxy/{n}"), med.get(f"build/hyper-util/{n}")
+    comp = med.get(f"build/noproxy-compile/{n}")
     if ours and theirs:
-        print(f"| {n} | {fmt(ours / n)} | {fmt(theirs / n)} | {theirs / ours:.2f} |")
+        c = fmt(comp / n) if comp else "?"
+        print(f"| {n} | {fmt(ours / n)} | {c} | {fmt(theirs / n)} | {theirs / ours:.2f} |")
 for k in ["hit_last", "miss"]:
     for n in [1, 10000]:
         ref, dec = med.get(f"reference/noproxy/{n}/{k}"), med.get(f"decide/noproxy/{n}/{k}")

@@ -526,7 +526,8 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
             ));
             continue;
         }
-        let p = tok.to_lowercase();
+        // `strings.ToLower`; the ASCII case is the common one and much cheaper.
+        let p = if tok.is_ascii() { tok.to_ascii_lowercase() } else { tok.to_lowercase() };
         if p.is_empty() {
             out.entries.push(Entry::new("", span, EntryKind::Ignored { reason: "empty entry".into() }));
             continue;
