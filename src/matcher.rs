@@ -146,7 +146,7 @@ struct NameTable {
     base: u64,
     /// All key bytes, back to back (normalised if case-insensitive).
     arena: String,
-    /// Power-of-two sized; `len == 0` means empty slot.
+    /// Power-of-two sized; `start == NONE` marks an empty cell.
     table: Vec<NameKey>,
     used: usize,
     /// Bit `k` (`k` < 63): some key with `k` dots has apex / subdomain entries; bit 63: ≥ 63 dots.
