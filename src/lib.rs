@@ -39,6 +39,7 @@ mod env;
 mod error;
 pub mod flavors;
 pub mod lint;
+pub mod matcher;
 mod noproxy;
 mod proxy;
 pub mod scenario;

@@ -6,10 +6,11 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::matching::{idna_ascii, prefix_eq};
+use super::matching::{idna_ascii, prefix_eq, Eval};
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
+use crate::matcher::{Case, Matcher, MatcherBuilder};
 use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic, ParsedNoProxy};
 use crate::proxy::ProxyUrl;
 use crate::target::{HostView, Target};
@@ -178,6 +179,8 @@ pub(crate) struct Prepared {
     env: ProxyEnv,
     no_proxy_notes: Vec<VarNote>,
     no_proxy: Option<std::sync::Arc<NoProxyReport>>,
+    /// The compiled NO_PROXY; `None` only if it was too large to index.
+    matcher: Option<std::sync::Arc<Matcher>>,
 }
 
 impl Prepared {
@@ -199,15 +202,21 @@ impl Prepared {
                 diagnostics: p.diagnostics,
             }
         });
+        let matcher = no_proxy.as_ref().and_then(|np| compile(r, np)).map(std::sync::Arc::new);
         Prepared {
             rules: r.clone(),
             env: env.clone(),
             no_proxy_notes: notes,
             no_proxy: no_proxy.map(std::sync::Arc::new),
+            matcher,
         }
     }
 
-    pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.matcher.as_deref()
+    }
+
+    pub(crate) fn decide(&self, target: &Target, eval: Eval) -> (Outcome, Explanation) {
         let r = &self.rules;
         let mut ex = Explanation::new();
         let (scheme, view) = match read_url(r, target) {
@@ -221,7 +230,11 @@ impl Prepared {
         ex.variables.extend(self.no_proxy_notes.iter().cloned());
         ex.no_proxy = self.no_proxy.clone();
         if let Some(np) = &self.no_proxy {
-            if let Some(i) = check_no_proxy(r, &view, np) {
+            let found = match self.matcher.as_deref().filter(|_| eval == Eval::Compiled) {
+                Some(m) => check_compiled(r, &view, m),
+                None => check_no_proxy(r, &view, np),
+            };
+            if let Some(i) = found {
                 ex.matched = Some(i);
                 ex.rule = if np.entries[i].kind == EntryKind::All { Rule::NoProxyAll } else { Rule::NoProxyMatch };
                 return (Outcome::Direct, ex);
@@ -508,6 +521,68 @@ fn check_no_proxy(r: &CurlRules, view: &HostView, np: &NoProxyReport) -> Option<
             }
         }
     })
+}
+
+/// `/bits` of a token read as an address: `(address text, prefix bits)` as `check_no_proxy` splits it.
+fn split_bits<'t>(r: &CurlRules, tok: &'t str) -> (&'t str, Option<u32>) {
+    match tok.split_once('/') {
+        Some((x, b)) => (x, prefix_bits(r, b)),
+        None => (tok, Some(0)),
+    }
+}
+
+/// Index every token the three ways `check_no_proxy` may read it (as a name, as an IPv4 and
+/// as an IPv6 pattern); the host's type picks which index is asked.
+fn compile(r: &CurlRules, np: &NoProxyReport) -> Option<Matcher> {
+    let mut b = MatcherBuilder::new(Case::AsciiInsensitive);
+    b.reserve(np.entries.len(), np.value.len());
+    if np.value == "*" {
+        b.all(0);
+        return b.build();
+    }
+    for (i, e) in np.entries.iter().enumerate() {
+        let tok = e.text.as_str();
+        // Name hosts: the token as text, one trailing then one leading dot removed.
+        let mut t = tok;
+        if r.trailing_dots_ignored && !r.legacy_no_proxy {
+            t = t.strip_suffix('.').unwrap_or(t);
+        }
+        b.name(i, t.strip_prefix('.').unwrap_or(t), true, true, None);
+        let (addr, bits) = split_bits(r, tok);
+        let Some(bits) = bits else { continue };
+        if let Ok(net) = addr.parse::<Ipv4Addr>() {
+            match bits {
+                0 | 32 => b.ip(i, IpAddr::V4(net), None),
+                1..=31 => b.cidr(i, IpAddr::V4(net), bits as u8, None),
+                _ => {}
+            }
+        }
+        if let Ok(net) = addr.parse::<Ipv6Addr>() {
+            let bits = if bits == 0 { 128 } else { bits };
+            if bits <= 128 {
+                b.cidr(i, IpAddr::V6(net), bits as u8, None);
+            }
+        }
+    }
+    b.build()
+}
+
+/// `Curl_check_noproxy` on the compiled index: the same entry as [`check_no_proxy`].
+fn check_compiled(r: &CurlRules, view: &HostView, m: &Matcher) -> Option<usize> {
+    if view.host.is_empty() {
+        return None;
+    }
+    match host_type(r, view) {
+        HostType::Name => {
+            let mut name = view.host.as_str();
+            if r.trailing_dots_ignored {
+                name = name.strip_suffix('.').unwrap_or(name);
+            }
+            m.match_name(name, None)
+        }
+        HostType::V4(a) => m.match_ip(IpAddr::V4(a), None),
+        HostType::V6(a) => m.match_ip(IpAddr::V6(a), None),
+    }
 }
 
 /// urlapi `ipv4_normalize`: `127.1`, `0x7f.1`, `2130706433` → dotted quad.

@@ -9,10 +9,11 @@
 use std::net::IpAddr;
 
 use super::go_url::{self, GoUrl};
-use super::matching::{contains_canonical, idna_ascii, is_subdomain_of};
+use super::matching::{contains_canonical, idna_ascii, is_subdomain_of, Eval};
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
+use crate::matcher::{Case, Matcher, MatcherBuilder};
 use crate::noproxy::{split_spans, Entry, EntryKind, NoProxyDiagnostic, ParsedNoProxy};
 use crate::proxy::ProxyUrl;
 use crate::target::{HostView, Target};
@@ -204,6 +205,8 @@ pub(crate) struct Prepared {
     https: ProxyVar,
     cgi: Option<String>,
     no_proxy: Option<std::sync::Arc<NoProxyReport>>,
+    /// The compiled NO_PROXY; `None` only if it was too large to index.
+    matcher: Option<std::sync::Arc<Matcher>>,
 }
 
 impl Prepared {
@@ -224,10 +227,15 @@ impl Prepared {
             }
         });
         let cgi = env.get("REQUEST_METHOD").filter(|v| !v.is_empty()).map(str::to_owned);
-        Prepared { rules: r.clone(), http, https, cgi, no_proxy: no_proxy.map(std::sync::Arc::new) }
+        let matcher = no_proxy.as_ref().and_then(|np| compile(r, &np.entries)).map(std::sync::Arc::new);
+        Prepared { rules: r.clone(), http, https, cgi, no_proxy: no_proxy.map(std::sync::Arc::new), matcher }
     }
 
-    pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.matcher.as_deref()
+    }
+
+    pub(crate) fn decide(&self, target: &Target, eval: Eval) -> (Outcome, Explanation) {
         let r = &self.rules;
         let mut ex = Explanation::new();
         let url = match go_url::parse(target.as_str()) {
@@ -284,7 +292,7 @@ impl Prepared {
             return (Outcome::Error { error: DecisionError::CgiRefused { variable: chosen.variable.clone() } }, ex);
         }
         ex.no_proxy = self.no_proxy.clone();
-        let (bypass, rule, matched, view) = self.use_proxy(&url);
+        let (bypass, rule, matched, view) = self.use_proxy(&url, eval);
         ex.host = view;
         ex.matched = matched;
         if bypass {
@@ -305,7 +313,7 @@ impl Prepared {
     }
 
     /// `useProxy(canonicalAddr(url))`, inverted: `(bypass, rule, matched entry, host view)`.
-    fn use_proxy(&self, url: &GoUrl) -> (bool, Rule, Option<usize>, Option<HostView>) {
+    fn use_proxy(&self, url: &GoUrl, eval: Eval) -> (bool, Rule, Option<usize>, Option<HostView>) {
         let r = &self.rules;
         // canonicalAddr (R-GO-MATCH-1): Hostname, IDNA to ASCII, port or scheme default.
         let raw_host = url.hostname();
@@ -345,8 +353,21 @@ impl Prepared {
         let Some(np) = &self.no_proxy else {
             return (false, Rule::ProxyVariable, None, Some(view));
         };
-        let found = match r.no_proxy {
-            GoNoProxy::Legacy => {
+        let compiled = self.matcher.as_deref().filter(|_| eval == Eval::Compiled);
+        let found = match (r.no_proxy, compiled) {
+            (GoNoProxy::Legacy, Some(m)) => {
+                let joined = if host.contains(':') { format!("[{lower}]") } else { lower.clone() };
+                m.match_name(&joined, None)
+            }
+            (GoNoProxy::Httpproxy, Some(m)) => {
+                let by_ip = ip.and_then(|ip| m.match_ip(ip.to_canonical(), Some(port_s)));
+                if by_ip.is_some() || (ip.is_some() && r.ip_hosts_skip_domain_entries) {
+                    by_ip
+                } else {
+                    m.match_name(&lower, Some(port_s))
+                }
+            }
+            (GoNoProxy::Legacy, None) => {
                 // hasPort strips the port from "host:port" (brackets kept for IPv6).
                 let joined = if host.contains(':') { format!("[{lower}]") } else { lower.clone() };
                 np.entries.iter().position(|e| match &e.kind {
@@ -357,7 +378,7 @@ impl Prepared {
                     _ => false,
                 })
             }
-            GoNoProxy::Httpproxy => {
+            (GoNoProxy::Httpproxy, None) => {
                 let port_ok = |e: &Entry| e.port.as_deref().is_none_or(|p| p == port_s);
                 let by_ip = ip.and_then(|ip| {
                     np.entries.iter().position(|e| match &e.kind {
@@ -386,6 +407,33 @@ impl Prepared {
             None => (false, Rule::ProxyVariable, None, Some(view)),
         }
     }
+}
+
+/// Index the parsed entries (what each means is already decided by the parser): the same
+/// first-match answers as the reference scans in `use_proxy`.
+fn compile(r: &GoRules, entries: &[Entry]) -> Option<Matcher> {
+    // Go lower-cases both sides with `strings.ToLower` itself: names compare byte for byte.
+    let mut b = MatcherBuilder::new(Case::Sensitive);
+    b.reserve(entries.len(), entries.iter().map(|e| e.text.len()).sum());
+    let modern = r.no_proxy == GoNoProxy::Httpproxy;
+    for (i, e) in entries.iter().enumerate() {
+        let port = if modern { e.port.as_deref() } else { None };
+        match &e.kind {
+            EntryKind::All => b.all(i),
+            EntryKind::Domain { name, apex, subdomains } => b.name(i, name, *apex, *subdomains, port),
+            // R-GO-MATCH-4: addresses compare in their canonical family (IPv4-mapped = IPv4).
+            EntryKind::Ip { addr } if modern => b.ip(i, addr.to_canonical(), port),
+            EntryKind::Cidr { net } if modern => match net.addr().to_canonical() {
+                // `net.IPNet.Contains` on a mapped network counts the prefix from bit 96.
+                IpAddr::V4(a) if net.addr().is_ipv6() => {
+                    b.cidr(i, IpAddr::V4(a), net.prefix_len().saturating_sub(96), None)
+                }
+                a => b.cidr(i, a, net.prefix_len(), None),
+            },
+            _ => {}
+        }
+    }
+    b.build()
 }
 
 /// Go `strings.TrimSpace`.
@@ -478,7 +526,8 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
             ));
             continue;
         }
-        let p = tok.to_lowercase();
+        // `strings.ToLower`; the ASCII case is the common one and much cheaper.
+        let p = if tok.is_ascii() { tok.to_ascii_lowercase() } else { tok.to_lowercase() };
         if p.is_empty() {
             out.entries.push(Entry::new("", span, EntryKind::Ignored { reason: "empty entry".into() }));
             continue;
@@ -498,20 +547,23 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
                 continue;
             }
             // An empty port (`host:`) restricts nothing: Go compares `m.port == ""` first.
-            Some((h, port)) => (h.to_owned(), Some(port.to_owned()).filter(|p| !p.is_empty())),
-            None => (p.clone(), None),
+            Some((h, port)) => (h, Some(port.to_owned()).filter(|p| !p.is_empty())),
+            None => (p.as_str(), None),
         };
-        let mut entry = if let Ok(addr) = phost.parse::<IpAddr>() {
-            Entry::new(&p, span.clone(), EntryKind::Ip { addr })
+        let kind = if let Ok(addr) = phost.parse::<IpAddr>() {
+            EntryKind::Ip { addr }
         } else {
-            let (sub_only, name) = match phost.strip_prefix("*.") {
-                Some(rest) => (true, rest.to_owned()),
+            let (sub_only, rest) = match phost.strip_prefix("*.") {
+                Some(rest) => (true, rest),
                 None => match phost.strip_prefix('.') {
-                    Some(rest) => (true, rest.to_owned()),
-                    None => (false, phost.clone()),
+                    Some(rest) => (true, rest),
+                    None => (false, phost),
                 },
             };
-            let name = if r.idn_entries { idna_ascii(&name).unwrap_or(name) } else { name };
+            let name = match r.idn_entries && !rest.is_ascii() {
+                true => idna_ascii(rest).unwrap_or_else(|_| rest.to_owned()),
+                false => rest.to_owned(),
+            };
             if phost.contains('[') {
                 out.diagnostics.push(NoProxyDiagnostic {
                     span: span.clone(),
@@ -528,10 +580,9 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
                     message: "this Go compares non-ASCII entries against punycode hosts: it never matches".into(),
                 });
             }
-            Entry::new(&p, span.clone(), EntryKind::Domain { name, apex: !sub_only, subdomains: true })
+            EntryKind::Domain { name, apex: !sub_only, subdomains: true }
         };
-        entry.port = pport;
-        out.entries.push(entry);
+        out.entries.push(Entry { text: p, span, kind, port: pport, port_ignored: false });
     }
     if let Some(s) = star {
         for e in out.entries.iter_mut().take(s) {

@@ -41,3 +41,12 @@ pub(crate) fn idna_ascii(name: &str) -> Result<String, ()> {
     }
     idna::domain_to_ascii(name).map_err(|_| ())
 }
+
+/// Which evaluator answers the NO_PROXY question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Eval {
+    /// The compiled [`crate::matcher::Matcher`] (the default).
+    Compiled,
+    /// The linear scan over the parsed entries, kept as the reference semantics.
+    Reference,
+}

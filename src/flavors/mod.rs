@@ -377,9 +377,36 @@ impl Prepared {
     }
     /// Decide one already-split URL.
     pub fn decide_target(&self, target: &Target) -> Decision {
+        self.decide_with(target, matching::Eval::Compiled)
+    }
+
+    /// Decide one URL with the flavor's *reference* evaluator: a linear scan of the NO_PROXY
+    /// entries in list order, the literal transcription of the tool's source. [`decide`]
+    /// answers with the compiled [`Matcher`](crate::matcher::Matcher) instead and must give
+    /// the same [`Decision`] (checked by `tests/matcher.rs`); this exists for that comparison.
+    ///
+    /// [`decide`]: Prepared::decide
+    pub fn decide_reference(&self, url: &str) -> Decision {
+        self.decide_with(&Target::parse(url), matching::Eval::Reference)
+    }
+
+    /// The compiled NO_PROXY this flavor answers with: `None` if no NO_PROXY variable applies
+    /// (or, in theory, if it had more than 2³² − 1 entries). Its indices are those of
+    /// [`NoProxyReport::entries`](crate::NoProxyReport::entries); hosts must be given the way
+    /// the flavor normalises them.
+    pub fn matcher(&self) -> Option<&crate::matcher::Matcher> {
+        match &self.inner {
+            PreparedInner::Go(p) => p.matcher(),
+            PreparedInner::Curl(p) => p.matcher(),
+            // Flavors without a compile step yet answer with their reference scan.
+            _ => None,
+        }
+    }
+
+    fn decide_with(&self, target: &Target, eval: matching::Eval) -> Decision {
         let (outcome, explanation) = match &self.inner {
-            PreparedInner::Go(p) => p.decide(target),
-            PreparedInner::Curl(p) => p.decide(target),
+            PreparedInner::Go(p) => p.decide(target, eval),
+            PreparedInner::Curl(p) => p.decide(target, eval),
             PreparedInner::Wget(p) => p.decide(target),
             PreparedInner::Ruby(p) => p.decide(target),
             PreparedInner::Java(p) => p.decide(target),
