@@ -38,7 +38,9 @@ mod error;
 pub mod flavors;
 mod noproxy;
 mod proxy;
+pub mod retry;
 mod secret;
+pub mod sources;
 mod target;
 
 pub use decision::{Decision, DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
