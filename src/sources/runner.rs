@@ -63,7 +63,6 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<Runner>, SourceError> {
         let mut r = Runner { line: header_line, ..Runner::default() };
         for (key, at, v) in &sec.entries {
             let key = key.join(".");
-            let line = line_of(text, *at);
             match (key.as_str(), v) {
                 ("name", TValue::Str(s)) => r.name = Some(s.clone()),
                 ("environment", TValue::Array(items)) => {
@@ -86,14 +85,19 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<Runner>, SourceError> {
                 ("environment", _) => {
                     return Err(SourceError::at(path, text, *at, "environment must be an array of \"NAME=value\" strings"))
                 }
-                (k, TValue::Str(script)) if SCRIPTS.contains(&k) => {
-                    let k = SCRIPTS.iter().find(|s| **s == k).copied().unwrap_or("script");
-                    scan_script(k, script, path, line, &mut r);
-                }
+                (k, TValue::Str(_)) if SCRIPTS.contains(&k) => {}
                 (k, _) if SCRIPTS.contains(&k) => {
                     return Err(SourceError::at(path, text, *at, format!("{k} must be a string")))
                 }
                 _ => {}
+            }
+        }
+        // Scripts run with the whole `environment`, wherever it is written in the table.
+        for script_key in SCRIPTS {
+            for (key, at, v) in &sec.entries {
+                if let (true, TValue::Str(script)) = (key.join(".") == script_key, v) {
+                    scan_script(script_key, script, path, line_of(text, *at), &mut r);
+                }
             }
         }
         let spell = spelling_findings(&r.env, path);
