@@ -12,7 +12,7 @@ use crate::env::{EnvVar, Provenance, ProxyEnv};
 
 use super::json::{self, Json};
 use super::shell::{Lexer, Tok};
-use super::{file_var, finding, line_of, FindingKind, Imported, SourceError};
+use super::{file_var, finding, FindingKind, Imported, LineIndex, SourceError};
 
 /// The daemon host the docker CLI uses when `DOCKER_HOST` and contexts say nothing.
 pub const DEFAULT_DAEMON_HOST: &str = "unix:///var/run/docker.sock";
@@ -67,10 +67,10 @@ fn bad_type(text: &str, path: &str, at: usize, what: &str, v: &Json) -> SourceEr
     SourceError::at(path, text, at, format!("{what} must be {}, found {} (Go's json.Unmarshal fails; the whole file is rejected)", "a string", v.kind()))
 }
 
-fn string_field(text: &str, path: &str, obj: &Json, name: &str) -> Result<Option<Located>, SourceError> {
+fn string_field(text: &str, lines: &LineIndex, path: &str, obj: &Json, name: &str) -> Result<Option<Located>, SourceError> {
     match obj.field(name) {
         None | Some((_, Json::Null)) => Ok(None),
-        Some((at, Json::Str(s))) => Ok(Some(Located { value: s.clone(), line: line_of(text, at) })),
+        Some((at, Json::Str(s))) => Ok(Some(Located { value: s.clone(), line: lines.line(at) })),
         Some((at, v)) => Err(bad_type(text, path, at, &format!("\"{name}\""), v)),
     }
 }
@@ -80,6 +80,7 @@ impl DockerConfig {
     /// (exact, else case-insensitive); daemon-host keys must match exactly (R-SRC-DOCKER-CONFIG).
     pub fn parse(text: &str, path: &str) -> Result<Self, SourceError> {
         let doc = json::parse(text).map_err(|(o, m)| SourceError::at(path, text, o, m))?;
+        let lines = LineIndex::new(text);
         let mut cfg = DockerConfig { path: path.to_owned(), blocks: vec![] };
         if !matches!(doc, Json::Object(_)) {
             return Err(SourceError::at(path, text, 0, format!("config.json must be an object, found {}", doc.kind())));
@@ -97,15 +98,19 @@ impl DockerConfig {
                 return Err(SourceError::at(path, text, *at, format!("proxies[{host:?}] must be an object, found {}", block.kind())));
             }
             let b = ProxyBlock {
-                http_proxy: string_field(text, path, block, "httpProxy")?,
-                https_proxy: string_field(text, path, block, "httpsProxy")?,
-                no_proxy: string_field(text, path, block, "noProxy")?,
-                ftp_proxy: string_field(text, path, block, "ftpProxy")?,
-                all_proxy: string_field(text, path, block, "allProxy")?,
+                http_proxy: string_field(text, &lines, path, block, "httpProxy")?,
+                https_proxy: string_field(text, &lines, path, block, "httpsProxy")?,
+                no_proxy: string_field(text, &lines, path, block, "noProxy")?,
+                ftp_proxy: string_field(text, &lines, path, block, "ftpProxy")?,
+                all_proxy: string_field(text, &lines, path, block, "allProxy")?,
             };
-            cfg.blocks.retain(|(h, _)| h != host);
             cfg.blocks.push((host.clone(), b));
         }
+        // Go map decoding: a repeated key keeps its last block (in the place of its last occurrence).
+        let mut seen = std::collections::HashSet::new();
+        let mut blocks: Vec<(String, ProxyBlock)> = cfg.blocks.into_iter().rev().filter(|(h, _)| seen.insert(h.clone())).collect();
+        blocks.reverse();
+        cfg.blocks = blocks;
         Ok(cfg)
     }
 
@@ -283,6 +288,7 @@ pub fn parse_daemon(text: &str, path: &str) -> Result<Imported, SourceError> {
     const KEYS: [(&str, &str); 3] = [("http-proxy", "HTTP_PROXY"), ("https-proxy", "HTTPS_PROXY"), ("no-proxy", "NO_PROXY")];
     if text.trim_start().starts_with('{') {
         let doc = json::parse(text).map_err(|(o, m)| SourceError::at(path, text, o, m))?;
+        let lines = LineIndex::new(text);
         let proxies = match doc.field("proxies") {
             None | Some((_, Json::Null)) => return Ok(out),
             Some((_, p @ Json::Object(_))) => p,
@@ -291,7 +297,7 @@ pub fn parse_daemon(text: &str, path: &str) -> Result<Imported, SourceError> {
             }
         };
         for (key, upper) in KEYS {
-            if let Some(l) = string_field(text, path, proxies, key)? {
+            if let Some(l) = string_field(text, &lines, path, proxies, key)? {
                 set(upper, &l.value, l.line, &mut out);
             }
         }
@@ -307,6 +313,7 @@ pub fn parse_daemon(text: &str, path: &str) -> Result<Imported, SourceError> {
             Err((o, m)) => return Err(SourceError::at(path, text, o, m)),
         }
     }
+    let lines = LineIndex::new(text);
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
@@ -315,13 +322,13 @@ pub fn parse_daemon(text: &str, path: &str) -> Result<Imported, SourceError> {
             if w.text == flag {
                 match words.get(i + 1) {
                     Some(v) => {
-                        set(upper, &v.text, line_of(text, v.start), &mut out);
+                        set(upper, &v.text, lines.line(v.start), &mut out);
                         i += 1;
                     }
                     None => return Err(SourceError::at(path, text, w.start, format!("{flag} needs a value"))),
                 }
             } else if let Some(v) = w.text.strip_prefix(&format!("{flag}=")) {
-                set(upper, v, line_of(text, w.start), &mut out);
+                set(upper, v, lines.line(w.start), &mut out);
             }
         }
         i += 1;

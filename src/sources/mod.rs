@@ -262,9 +262,22 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
     (clamp(line), clamp(col))
 }
 
-/// 1-based line of a byte offset.
+/// 1-based line of a byte offset (a scan: use [`LineIndex`] in loops).
 pub(crate) fn line_of(text: &str, offset: usize) -> u32 {
     line_col(text, offset).0
+}
+
+/// Newline positions of a text, for O(log n) line lookups.
+pub(crate) struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> Self {
+        LineIndex(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect())
+    }
+    /// 1-based line of `offset`.
+    pub(crate) fn line(&self, offset: usize) -> u32 {
+        clamp(self.0.partition_point(|&nl| nl < offset) + 1)
+    }
 }
 
 fn clamp(n: usize) -> u32 {

@@ -12,7 +12,7 @@ use crate::env::ProxyEnv;
 use super::docker::DockerConfig;
 use super::shell::{self, Word};
 use super::toml::{self, TValue};
-use super::{file_var, finding, line_of, shown, spelling_findings, Finding, FindingKind, Imported, SourceError};
+use super::{file_var, finding, shown, LineIndex, spelling_findings, Finding, FindingKind, Imported, SourceError};
 
 /// A `git config` proxy setting a script makes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +51,7 @@ const SCRIPTS: [&str; 3] = ["pre_get_sources_script", "pre_clone_script", "pre_b
 /// Every `[[runners]]` of a `config.toml`.
 pub fn parse(text: &str, path: &str) -> Result<Vec<Runner>, SourceError> {
     let sections = toml::parse(text).map_err(|(o, m)| SourceError::at(path, text, o, m))?;
+    let lines = LineIndex::new(text);
     let mut runners = vec![];
     for sec in &sections {
         if sec.header != ["runners"] {
@@ -59,7 +60,7 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<Runner>, SourceError> {
         if !sec.is_array {
             return Err(SourceError { path: path.into(), line: 1, column: 1, message: "[runners] must be an array of tables: write [[runners]]".into() });
         }
-        let header_line = line_of(text, sec.at);
+        let header_line = lines.line( sec.at);
         let mut r = Runner { line: header_line, ..Runner::default() };
         for (key, at, v) in &sec.entries {
             let key = key.join(".");
@@ -67,7 +68,7 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<Runner>, SourceError> {
                 ("name", TValue::Str(s)) => r.name = Some(s.clone()),
                 ("environment", TValue::Array(items)) => {
                     for (iat, item) in items {
-                        let iline = line_of(text, *iat);
+                        let iline = lines.line( *iat);
                         let TValue::Str(s) = item else {
                             return Err(SourceError::at(path, text, *iat, "environment entries must be strings"));
                         };
@@ -96,7 +97,7 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<Runner>, SourceError> {
         for script_key in SCRIPTS {
             for (key, at, v) in &sec.entries {
                 if let (true, TValue::Str(script)) = (key.join(".") == script_key, v) {
-                    scan_script(script_key, script, path, line_of(text, *at), &mut r);
+                    scan_script(script_key, script, path, lines.line( *at), &mut r);
                 }
             }
         }

@@ -297,7 +297,7 @@ fn cunescape_one(p: &[u8]) -> Option<(Vec<u8>, usize)> {
             Some((ch.to_string().into_bytes(), n + 1))
         }
         b'0'..=b'7' => {
-            let d = |k: usize| p.get(k).and_then(|&x| (b'0'..=b'7').contains(&x).then_some(u32::from(x - b'0')));
+            let d = |k: usize| p.get(k).and_then(|&x| (b'0'..=b'7').contains(&x).then(|| u32::from(x - b'0')));
             let v = d(0)? * 64 + d(1)? * 8 + d(2)?;
             (v != 0 && v <= 255).then(|| (vec![v as u8], 3))
         }

@@ -39,7 +39,8 @@ pub(crate) fn parse(text: &str) -> TResult<Vec<Section>> {
         p.pos = 3;
     }
     let mut out = vec![Section::default()];
-    let mut seen_tables: Vec<Vec<String>> = vec![];
+    let mut seen_tables: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
+    let mut seen_keys: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
     loop {
         p.blank();
         match p.peek() {
@@ -64,11 +65,14 @@ pub(crate) fn parse(text: &str) -> TResult<Vec<Section>> {
                     if seen_tables.contains(&header) {
                         return Err((at, format!("table [{}] defined twice", header.join("."))));
                     }
-                    seen_tables.push(header.clone());
+                    seen_tables.insert(header.clone());
                 } else {
-                    // a new array element: sub-tables of the previous one may be defined again
-                    seen_tables.retain(|h| !h.starts_with(&header));
+                    // A new array element: sub-tables of the previous one may be defined again.
+                    // (Clearing everything is laxer than TOML for tables outside the array, but
+                    // keeps this linear.)
+                    seen_tables.clear();
                 }
+                seen_keys.clear();
                 out.push(Section { header, is_array, at, entries: vec![] });
             }
             Some(_) => {
@@ -84,7 +88,7 @@ pub(crate) fn parse(text: &str) -> TResult<Vec<Section>> {
                 let v = p.value(0)?;
                 p.end_of_line()?;
                 let sec = out.last_mut().expect("root section");
-                if sec.entries.iter().any(|(k, _, _)| *k == key) {
+                if !seen_keys.insert(key.clone()) {
                     return Err((kat, format!("key {:?} defined twice in this table", key.join("."))));
                 }
                 sec.entries.push((key, at, v));
