@@ -1,0 +1,66 @@
+//! The container simulation against what the real docker CLI 28.2.2 sent to a fake daemon
+//! (`tests/sources/record/record_docker_inject.py`): `docker run` Env lists and the classic
+//! builder's buildargs (R-SRC-DOCKER-RUN, R-SRC-DOCKER-CLASSIC-BUILD).
+
+use noproxy::sources::docker::DockerConfig;
+use noproxy::ProxyEnv;
+use serde_json::Value;
+
+const HOST: &str = "unix:///recorded/d.sock";
+
+fn config(header: &Value, host_matches: bool) -> DockerConfig {
+    let mut cfg = header["recorded"]["config"].clone();
+    let block = cfg["proxies"].as_object_mut().unwrap().remove("HOSTBLOCK").unwrap();
+    let key = if host_matches { HOST.to_owned() } else { format!("{HOST}-other") };
+    cfg["proxies"].as_object_mut().unwrap().insert(key, block);
+    DockerConfig::parse(&cfg.to_string(), "config.json").unwrap()
+}
+
+fn set(list: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = list.into_iter().collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn docker_cli_28_2_2_injection() {
+    let text = std::fs::read_to_string("tests/sources/recorded/docker-inject@28.2.2.jsonl").unwrap();
+    let mut lines = text.lines();
+    let header: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert!(header["recorded"]["tool"].as_str().unwrap().contains("28.2.2"));
+    let mut n = 0;
+    for l in lines {
+        let row: Value = serde_json::from_str(l).unwrap();
+        let id = row["id"].as_str().unwrap();
+        let cfg = config(&header, row["host_block_matches"].as_bool().unwrap());
+        let args: Vec<&str> = row["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        let values: Vec<String> = args.chunks(2).map(|c| c[1].to_owned()).collect();
+        let cli: ProxyEnv = row["cli_env"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())).collect();
+        if row["kind"] == "run" {
+            let env_file: Vec<(String, String)> = row["env_file"]
+                .as_str()
+                .unwrap_or("")
+                .lines()
+                .filter_map(|l| l.split_once('=').map(|(a, b)| (a.to_owned(), b.to_owned())))
+                .collect();
+            let ours = cfg.run_env(HOST, &env_file, &values, &cli);
+            // The daemon receives the list; a later NAME=value replaces an earlier one and an
+            // entry without '=' sets nothing (our model of the daemon side, not recorded).
+            let mut folded = ProxyEnv::new();
+            for e in row["env"].as_array().unwrap() {
+                if let Some((k, v)) = e.as_str().unwrap().split_once('=') {
+                    folded.set(k, v);
+                }
+            }
+            let pairs = |e: &ProxyEnv| set(e.vars().iter().map(|v| (v.name.clone(), v.value.clone())));
+            assert_eq!(pairs(&ours), pairs(&folded), "{id}");
+        } else {
+            let user: Vec<(String, String)> = values.iter().map(|v| v.split_once('=').map(|(a, b)| (a.to_owned(), b.to_owned())).unwrap()).collect();
+            let ours = set(cfg.classic_build_args(HOST, &user).into_iter().map(|v| (v.name, v.value)));
+            let rec = set(row["buildargs"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())));
+            assert_eq!(ours, rec, "{id}");
+        }
+        n += 1;
+    }
+    assert_eq!(n, 12);
+}
