@@ -64,3 +64,35 @@ fn docker_cli_28_2_2_injection() {
     }
     assert_eq!(n, 12);
 }
+
+/// GitLab Runner's header rules against the real Go 1.19.8 (`tests/sources/record/retry/`).
+#[test]
+fn runner_retry_headers_match_go() {
+    use noproxy::retry::{delay, DelaySource};
+    let path = std::fs::read_dir("tests/sources/recorded")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with("runner-retry@"))
+        .expect("recorded retry vectors");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut n = 0;
+    for l in text.lines().skip(1) {
+        let row: Value = serde_json::from_str(l).unwrap();
+        let id = row["id"].as_str().unwrap();
+        let mut headers = vec![];
+        if let Some(v) = row["reset"].as_str() {
+            headers.push(("RateLimit-ResetTime", v));
+        }
+        if let Some(v) = row["retry_after"].as_str() {
+            headers.push(("Retry-After", v));
+        }
+        let d = delay(&headers, row["now"].as_i64().unwrap(), 0);
+        let want = row["source"].as_str().unwrap();
+        assert_eq!(d.source.as_str(), want, "{id}: {d}");
+        if d.source != DelaySource::Backoff {
+            assert_eq!(d.max_ns, row["wait_ns"].as_i64().unwrap(), "{id}");
+        }
+        n += 1;
+    }
+    assert!(n >= 40);
+}
