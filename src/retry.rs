@@ -129,7 +129,9 @@ pub fn delay(headers: &[(&str, &str)], now_unix: i64, backoff_attempt: u32) -> D
     let mut notes = vec![];
     if let Some(v) = get(RESET_TIME_HEADER).filter(|v| !v.is_empty()) {
         match parse_http_date(v) {
-            Err(e) => notes.push(format!("{RESET_TIME_HEADER} {v:?} is not an RFC 1123 date ({e}); the runner logs a warning and ignores it")),
+            Err(e) => notes.push(format!(
+                "{RESET_TIME_HEADER} {v:?} is not an RFC 1123 date ({e}); the runner logs a warning and ignores it"
+            )),
             Ok(t) => {
                 if let Some(z) = &t.zone_note {
                     notes.push(z.clone());
@@ -139,7 +141,10 @@ pub fn delay(headers: &[(&str, &str)], now_unix: i64, backoff_attempt: u32) -> D
                 let d = diff.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
                 if d > 0 {
                     if d > 3600 * 1_000_000_000 {
-                        notes.push(format!("{RESET_TIME_HEADER} is {} away: the runner has no upper bound and waits that long", human(d)));
+                        notes.push(format!(
+                            "{RESET_TIME_HEADER} is {} away: the runner has no upper bound and waits that long",
+                            human(d)
+                        ));
                     }
                     return Delay { source: DelaySource::ResetTime, min_ns: d, max_ns: d, notes };
                 }

@@ -32,11 +32,23 @@ fn from_names_file_and_line_and_later_sources_win() {
     let s = out(&o);
     assert!(s.contains("go: direct"), "{s}");
     assert!(s.contains("NO_PROXY was read from examples/gitlab-runner/root-docker-config.json:6"), "{s}");
-    assert!(s.contains("proxy http://proxy:8080 (from HTTPS_PROXY)"), "docker-config replaced the drop-in's value: {s}");
+    assert!(
+        s.contains("proxy http://proxy:8080 (from HTTPS_PROXY)"),
+        "docker-config replaced the drop-in's value: {s}"
+    );
     assert!(s.contains("HTTPS_PROXY was read from examples/gitlab-runner/root-docker-config.json:5"), "{s}");
     assert!(!s.contains("process.invalid"), "--from replaces the process environment");
     // JSON carries the sources too
-    let o = run(&["--from", "dotenv:/dev/null", "--from", "cntlm:examples/gitlab-runner/cntlm.conf", "--json", "-f", "go", "http://x.invalid/"]);
+    let o = run(&[
+        "--from",
+        "dotenv:/dev/null",
+        "--from",
+        "cntlm:examples/gitlab-runner/cntlm.conf",
+        "--json",
+        "-f",
+        "go",
+        "http://x.invalid/",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
     assert_eq!(v["results"][0]["sources"][0]["line"], 7);
     assert!(err(&o).contains("cntlm.conf:4: Password in plain text"), "{}", err(&o));
@@ -70,13 +82,29 @@ fn malformed_and_unreadable_files() {
 
 #[test]
 fn render_writes_and_warns_about_credentials() {
-    let o = run(&["render", "--clean-env", "-e", "HTTPS_PROXY=http://u:secret@p.invalid:1", "-e", "NO_PROXY=docker:2376", "--to", "systemd"]);
+    let o = run(&[
+        "render",
+        "--clean-env",
+        "-e",
+        "HTTPS_PROXY=http://u:secret@p.invalid:1",
+        "-e",
+        "NO_PROXY=docker:2376",
+        "--to",
+        "systemd",
+    ]);
     assert!(o.status.success(), "{}", err(&o));
-    assert_eq!(out(&o), "[Service]\nEnvironment=\"HTTPS_PROXY=http://u:secret@p.invalid:1\"\nEnvironment=\"NO_PROXY=docker:2376\"\n");
+    assert_eq!(
+        out(&o),
+        "[Service]\nEnvironment=\"HTTPS_PROXY=http://u:secret@p.invalid:1\"\nEnvironment=\"NO_PROXY=docker:2376\"\n"
+    );
     assert!(err(&o).contains("credentials") && !err(&o).contains("secret"), "{}", err(&o));
     let o = run(&["render", "--from", "runner-toml:examples/gitlab-runner/config.toml", "--to", "runner-toml"]);
     assert!(out(&o).starts_with("[[runners]]\n  environment = ["), "{}", out(&o));
-    assert!(out(&o).contains("pre_build_script = \"mkdir -p \\\"$HOME/.docker\\\" && printf '%s\\\\n' '{\\\"proxies\\\":"), "{}", out(&o));
+    assert!(
+        out(&o).contains("pre_build_script = \"mkdir -p \\\"$HOME/.docker\\\" && printf '%s\\\\n' '{\\\"proxies\\\":"),
+        "{}",
+        out(&o)
+    );
     let o = run(&["render", "--to", "xml"]);
     assert_eq!(o.status.code(), Some(2));
     let o = run(&["render"]);
@@ -85,11 +113,22 @@ fn render_writes_and_warns_about_credentials() {
 
 #[test]
 fn retry_delay() {
-    let o = run(&["retry-delay", "--header", "ratelimit-resettime: Wed, 21 Oct 2015 07:28:00 GMT", "--header", "Retry-After: 5", "--now", "Wed, 21 Oct 2015 07:27:00 GMT"]);
+    let o = run(&[
+        "retry-delay",
+        "--header",
+        "ratelimit-resettime: Wed, 21 Oct 2015 07:28:00 GMT",
+        "--header",
+        "Retry-After: 5",
+        "--now",
+        "Wed, 21 Oct 2015 07:27:00 GMT",
+    ]);
     assert!(out(&o).starts_with("wait 1m (reset_time)"), "{}", out(&o));
     let o = run(&["retry-delay", "-H", "Retry-After: soon", "--now", "@0", "--attempt", "3", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
-    assert_eq!((v["source"].as_str(), v["min_ms"].as_i64(), v["max_ms"].as_i64()), (Some("backoff"), Some(100), Some(800)));
+    assert_eq!(
+        (v["source"].as_str(), v["min_ms"].as_i64(), v["max_ms"].as_i64()),
+        (Some("backoff"), Some(100), Some(800))
+    );
     assert_eq!(v["max_attempts"], 5);
     assert!(v["notes"][0].as_str().unwrap().contains("not an integer"));
     let o = run(&["retry-delay", "--header", "no colon"]);

@@ -44,7 +44,10 @@ fn docker_service_drop_in() {
     let got = read("docker.service.d-http-proxy.conf", Format::Systemd);
     assert_eq!(at(&got.env, "HTTPS_PROXY"), ("docker.service.d-http-proxy.conf".into(), 4));
     // dockerd pulls through the proxy
-    assert_eq!(decide("docker", &got.env, "https://registry-1.docker.io/v2/"), "proxy http://172.17.0.1:3128 via HTTPS_PROXY");
+    assert_eq!(
+        decide("docker", &got.env, "https://registry-1.docker.io/v2/"),
+        "proxy http://172.17.0.1:3128 via HTTPS_PROXY"
+    );
 }
 
 #[test]
@@ -82,7 +85,10 @@ fn runner_config_toml_environment_and_scripts() {
     assert_eq!(container.get("NO_PROXY"), None);
     assert_eq!(container.get("http_proxy"), Some("172.17.0.1:3128"));
     assert_eq!(at(&container, "HTTPS_PROXY"), ("config.toml".into(), 11));
-    assert_eq!(decide("docker", &container, "https://docker:2376/v1.49/info"), "proxy http://172.17.0.1:3128 via HTTPS_PROXY");
+    assert_eq!(
+        decide("docker", &container, "https://docker:2376/v1.49/info"),
+        "proxy http://172.17.0.1:3128 via HTTPS_PROXY"
+    );
 }
 
 #[test]
@@ -95,7 +101,8 @@ fn dind_config_json_no_proxy_with_ports() {
     assert_eq!(decide("go", &got.env, "http://docker:2375/"), "direct");
     assert_eq!(decide("curl@7.88.1", &got.env, "https://docker:2376/"), "proxy http://proxy:8080 via https_proxy");
     // buildx sends the upper-case spellings only; BuildKit gives RUN both
-    let cfg = DockerConfig::parse(&std::fs::read_to_string(format!("{DIR}/root-docker-config.json")).unwrap(), "c").unwrap();
+    let cfg =
+        DockerConfig::parse(&std::fs::read_to_string(format!("{DIR}/root-docker-config.json")).unwrap(), "c").unwrap();
     let run = noproxy::sources::docker::buildkit_run_env(&cfg.buildx_build_args(DEFAULT_DAEMON_HOST, &[]));
     assert_eq!(run.get("no_proxy"), Some("docker:2375,docker:2376"));
 }
@@ -122,7 +129,8 @@ fn every_example_renders_into_every_format() {
         for (name, t) in TARGETS {
             let r = render(*t, &env);
             let back_fmt: Format = name.parse().unwrap_or(Format::Dotenv);
-            let back = import(back_fmt, &r.text, "rendered").unwrap_or_else(|e| panic!("{file} → {name}: {e}\n{}", r.text));
+            let back =
+                import(back_fmt, &r.text, "rendered").unwrap_or_else(|e| panic!("{file} → {name}: {e}\n{}", r.text));
             for v in back.env.vars() {
                 // a format with one value per kind writes the upper-case spelling's value (and warns)
                 let spellings = [v.name.clone(), v.name.to_ascii_uppercase(), v.name.to_ascii_lowercase()];

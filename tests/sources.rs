@@ -66,7 +66,8 @@ fn systemd_escapes_specifiers_reset_unset_continuation() {
     let k = kinds(&got.findings);
     assert!(k.contains(&FindingKind::Ignored) && k.contains(&FindingKind::Unexpanded));
     // empty Environment= resets
-    let got = import(Format::Systemd, "[Service]\nEnvironment=NO_PROXY=x\nEnvironment=\nEnvironment=no_proxy=y\n", "d").unwrap();
+    let got = import(Format::Systemd, "[Service]\nEnvironment=NO_PROXY=x\nEnvironment=\nEnvironment=no_proxy=y\n", "d")
+        .unwrap();
     assert_eq!(pairs(&got.env), p(&[("no_proxy", "y")]));
     // unbalanced quote
     let got = import(Format::Systemd, "[Service]\nEnvironment=NO_PROXY=x \"no_proxy=y\n", "d").unwrap();
@@ -93,7 +94,8 @@ fn systemctl_show_output() {
 
 #[test]
 fn env_block_newline_and_nul() {
-    let got = import(Format::Env, "PATH=/bin\nHTTP_PROXY=http://a.invalid:1 # not a comment\nno_proxy='x'\n", "env").unwrap();
+    let got =
+        import(Format::Env, "PATH=/bin\nHTTP_PROXY=http://a.invalid:1 # not a comment\nno_proxy='x'\n", "env").unwrap();
     assert_eq!(pairs(&got.env), p(&[("HTTP_PROXY", "http://a.invalid:1 # not a comment"), ("no_proxy", "'x'")]));
     assert_eq!(line(&got.env, "no_proxy"), 3);
     let got = import(Format::Env, "A=1\0NO_PROXY=a\nb\0", "environ").unwrap();
@@ -139,11 +141,21 @@ fn daemon_json_and_flags_set_both_spellings() {
     let got = import(Format::DaemonJson, t, "daemon.json").unwrap();
     assert_eq!(
         sorted(&got.env),
-        p(&[("HTTP_PROXY", "http://p.invalid:3128"), ("NO_PROXY", "*.test.example.com,.example.org"), ("http_proxy", "http://p.invalid:3128"), ("no_proxy", "*.test.example.com,.example.org")])
+        p(&[
+            ("HTTP_PROXY", "http://p.invalid:3128"),
+            ("NO_PROXY", "*.test.example.com,.example.org"),
+            ("http_proxy", "http://p.invalid:3128"),
+            ("no_proxy", "*.test.example.com,.example.org")
+        ])
     );
     assert_eq!(line(&got.env, "no_proxy"), 5);
     assert!(kinds(&got.findings).contains(&FindingKind::Ignored), "empty value leaves the environment alone");
-    let got = import(Format::DaemonJson, "ExecStart=/usr/bin/dockerd -H fd:// --http-proxy http://p.invalid:1 \\\n  --no-proxy=localhost\n", "flags").unwrap();
+    let got = import(
+        Format::DaemonJson,
+        "ExecStart=/usr/bin/dockerd -H fd:// --http-proxy http://p.invalid:1 \\\n  --no-proxy=localhost\n",
+        "flags",
+    )
+    .unwrap();
     assert_eq!(got.env.get("http_proxy"), Some("http://p.invalid:1"));
     assert_eq!(got.env.get("NO_PROXY"), Some("localhost"));
     assert_eq!(line(&got.env, "NO_PROXY"), 2);
@@ -228,13 +240,27 @@ fn buildx_upper_case_only_no_all_proxy_and_buildkit_fold() {
     let names: Vec<&str> = args.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["HTTP_PROXY", "NO_PROXY"]);
     let run = buildkit_run_env(&args);
-    assert_eq!(sorted(&run), p(&[("HTTP_PROXY", "http://p.invalid:3128"), ("NO_PROXY", "internal"), ("http_proxy", "http://p.invalid:3128"), ("no_proxy", "internal")]));
+    assert_eq!(
+        sorted(&run),
+        p(&[
+            ("HTTP_PROXY", "http://p.invalid:3128"),
+            ("NO_PROXY", "internal"),
+            ("http_proxy", "http://p.invalid:3128"),
+            ("no_proxy", "internal")
+        ])
+    );
     // DK8: --build-arg http_proxy=mine suppresses the config's HTTP_PROXY (case-insensitive)
     let args = c.buildx_build_args(DEFAULT_DAEMON_HOST, &[("http_proxy".into(), "http://mine.invalid".into())]);
     let run = buildkit_run_env(&args);
-    assert_eq!((run.get("HTTP_PROXY"), run.get("http_proxy")), (Some("http://mine.invalid"), Some("http://mine.invalid")));
+    assert_eq!(
+        (run.get("HTTP_PROXY"), run.get("http_proxy")),
+        (Some("http://mine.invalid"), Some("http://mine.invalid"))
+    );
     // DK9: both spellings given, lower case wins (sorted keys, last match wins)
-    let args = c.buildx_build_args(DEFAULT_DAEMON_HOST, &[("HTTP_PROXY".into(), "a".into()), ("http_proxy".into(), "b".into())]);
+    let args = c.buildx_build_args(
+        DEFAULT_DAEMON_HOST,
+        &[("HTTP_PROXY".into(), "a".into()), ("http_proxy".into(), "b".into())],
+    );
     let run = buildkit_run_env(&args);
     assert_eq!((run.get("HTTP_PROXY"), run.get("http_proxy")), (Some("b"), Some("b")));
     // an empty build arg removes the proxy from RUN
@@ -248,7 +274,8 @@ fn buildx_upper_case_only_no_all_proxy_and_buildkit_fold() {
 
 #[test]
 fn docker_config_errors() {
-    let e = DockerConfig::parse("{\n  \"proxies\": {\n    \"default\": {\"httpProxy\": [1]}\n  }\n}", "c.json").unwrap_err();
+    let e = DockerConfig::parse("{\n  \"proxies\": {\n    \"default\": {\"httpProxy\": [1]}\n  }\n}", "c.json")
+        .unwrap_err();
     assert_eq!((e.line, e.column), (3, 30));
     let e = DockerConfig::parse("{\n  \"proxies\": {,}\n}", "c.json").unwrap_err();
     assert_eq!((e.line, e.column), (2, 15));
@@ -314,7 +341,10 @@ fn runner_toml_errors() {
 fn cntlm_listen_and_credentials() {
     let c = noproxy::sources::cntlm::parse("Listen 3128\nPassword secret # no\nPassNTLMv2 ABCD\n");
     let f = c.lint("c", "172.17.0.1");
-    assert_eq!(kinds(&f), [FindingKind::ListenLoopbackOnly, FindingKind::PlainTextCredentials, FindingKind::PasswordHash]);
+    assert_eq!(
+        kinds(&f),
+        [FindingKind::ListenLoopbackOnly, FindingKind::PlainTextCredentials, FindingKind::PasswordHash]
+    );
     let c = noproxy::sources::cntlm::parse("Gateway yes\nListen 3128\n");
     assert_eq!(kinds(&c.lint("c", "172.17.0.1")), [FindingKind::ListenExposed]);
     assert_eq!(c.local_proxy_url("172.17.0.1").unwrap().0, "http://172.17.0.1:3128/");
@@ -350,7 +380,8 @@ fn render_runner_toml_escapes_json_inside_shell_inside_toml() {
 
 #[test]
 fn render_daemon_json_leaves_out_what_dockerd_cannot_hold() {
-    let env = ProxyEnv::builder().both("http_proxy", "http://p.invalid:1").var("ALL_PROXY", "socks5://s.invalid:1").build();
+    let env =
+        ProxyEnv::builder().both("http_proxy", "http://p.invalid:1").var("ALL_PROXY", "socks5://s.invalid:1").build();
     let r = render(Target::DaemonJson, &env);
     assert!(r.text.contains("\"http-proxy\": \"http://p.invalid:1\""), "{}", r.text);
     assert!(!r.text.contains("socks5"));

@@ -14,8 +14,9 @@ use proptest::test_runner::Config;
 
 /// Characters that break naive quoting, plus non-ASCII.
 const CHARS: &[char] = &[
-    'a', 'Z', '0', ':', '/', '.', ',', '@', '=', ' ', '\t', '\n', '\r', '"', '\'', '\\', '$', '`', '%', '#', ';', '&', '|', '{',
-    '}', '[', ']', '*', '~', '!', '(', ')', '<', '>', '-', '_', '\u{1}', '\u{7f}', 'é', 'ß', '日', '🙂', '\u{2028}', '\u{85}',
+    'a', 'Z', '0', ':', '/', '.', ',', '@', '=', ' ', '\t', '\n', '\r', '"', '\'', '\\', '$', '`', '%', '#', ';', '&',
+    '|', '{', '}', '[', ']', '*', '~', '!', '(', ')', '<', '>', '-', '_', '\u{1}', '\u{7f}', 'é', 'ß', '日', '🙂',
+    '\u{2028}', '\u{85}',
 ];
 
 fn value() -> impl Strategy<Value = String> {
@@ -27,8 +28,19 @@ fn nonempty_value() -> impl Strategy<Value = String> {
 }
 
 const NAMES: &[&str] = &[
-    "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "FTP_PROXY",
-    "ftp_proxy", "Http_Proxy", "ws_proxy", "REQUEST_METHOD",
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "Http_Proxy",
+    "ws_proxy",
+    "REQUEST_METHOD",
 ];
 
 /// An environment of distinct proxy variable names with arbitrary values.
@@ -153,7 +165,8 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     assert!(e.message.contains("nesting"), "{e}");
     let e = import(Format::RunnerToml, &format!("[[runners]]\nx = {deep}"), "deep.toml").unwrap_err();
     assert!(e.message.contains("nesting"), "{e}");
-    let e = import(Format::RunnerToml, &format!("[[runners]]\nx = {}", "{a = ".repeat(100_000)), "deep.toml").unwrap_err();
+    let e =
+        import(Format::RunnerToml, &format!("[[runners]]\nx = {}", "{a = ".repeat(100_000)), "deep.toml").unwrap_err();
     assert!(e.message.contains("nesting"), "{e}");
 }
 

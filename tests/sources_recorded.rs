@@ -35,7 +35,12 @@ fn docker_cli_28_2_2_injection() {
         let cfg = config(&header, row["host_block_matches"].as_bool().unwrap());
         let args: Vec<&str> = row["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
         let values: Vec<String> = args.chunks(2).map(|c| c[1].to_owned()).collect();
-        let cli: ProxyEnv = row["cli_env"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())).collect();
+        let cli: ProxyEnv = row["cli_env"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect();
         if row["kind"] == "run" {
             let env_file: Vec<(String, String)> = row["env_file"]
                 .as_str()
@@ -55,9 +60,14 @@ fn docker_cli_28_2_2_injection() {
             let pairs = |e: &ProxyEnv| set(e.vars().iter().map(|v| (v.name.clone(), v.value.clone())));
             assert_eq!(pairs(&ours), pairs(&folded), "{id}");
         } else {
-            let user: Vec<(String, String)> = values.iter().map(|v| v.split_once('=').map(|(a, b)| (a.to_owned(), b.to_owned())).unwrap()).collect();
+            let user: Vec<(String, String)> =
+                values.iter().map(|v| v.split_once('=').map(|(a, b)| (a.to_owned(), b.to_owned())).unwrap()).collect();
             let ours = set(cfg.classic_build_args(HOST, &user).into_iter().map(|v| (v.name, v.value)));
-            let rec = set(row["buildargs"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())));
+            let rec = set(row["buildargs"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())));
             assert_eq!(ours, rec, "{id}");
         }
         n += 1;

@@ -169,7 +169,12 @@ pub fn import(text: &str, path: &str) -> Result<Imported, SourceError> {
     let c = parse(text);
     let mut out = Imported { findings: c.lint(path, DOCKER0_DEFAULT), ..Imported::default() };
     let Some((url, line)) = c.local_proxy_url(DOCKER0_DEFAULT) else {
-        return Err(SourceError { path: path.into(), line: 1, column: 1, message: "no usable Listen line (cntlm drops a last line without a newline)".into() });
+        return Err(SourceError {
+            path: path.into(),
+            line: 1,
+            column: 1,
+            message: "no usable Listen line (cntlm drops a last line without a newline)".into(),
+        });
     };
     for n in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"] {
         out.env.push(file_var(n, &url, path, line));
@@ -181,7 +186,10 @@ pub fn import(text: &str, path: &str) -> Result<Imported, SourceError> {
             FindingKind::NotFollowed,
             path,
             *line,
-            format!("NoProxy {} is cntlm's own list (shell wildcards), not NO_PROXY syntax; not exported", super::shown(np)),
+            format!(
+                "NoProxy {} is cntlm's own list (shell wildcards), not NO_PROXY syntax; not exported",
+                super::shown(np)
+            ),
         ));
     }
     Ok(out)

@@ -64,10 +64,25 @@ pub struct DockerConfig {
 }
 
 fn bad_type(text: &str, path: &str, at: usize, what: &str, v: &Json) -> SourceError {
-    SourceError::at(path, text, at, format!("{what} must be {}, found {} (Go's json.Unmarshal fails; the whole file is rejected)", "a string", v.kind()))
+    SourceError::at(
+        path,
+        text,
+        at,
+        format!(
+            "{what} must be {}, found {} (Go's json.Unmarshal fails; the whole file is rejected)",
+            "a string",
+            v.kind()
+        ),
+    )
 }
 
-fn string_field(text: &str, lines: &LineIndex, path: &str, obj: &Json, name: &str) -> Result<Option<Located>, SourceError> {
+fn string_field(
+    text: &str,
+    lines: &LineIndex,
+    path: &str,
+    obj: &Json,
+    name: &str,
+) -> Result<Option<Located>, SourceError> {
     match obj.field(name) {
         None | Some((_, Json::Null)) => Ok(None),
         Some((at, Json::Str(s))) => Ok(Some(Located { value: s.clone(), line: lines.line(at) })),
@@ -89,13 +104,23 @@ impl DockerConfig {
             None | Some((_, Json::Null)) => return Ok(cfg),
             Some((_, p @ Json::Object(_))) => p,
             Some((at, v)) => {
-                return Err(SourceError::at(path, text, at, format!("\"proxies\" must be an object, found {}", v.kind())))
+                return Err(SourceError::at(
+                    path,
+                    text,
+                    at,
+                    format!("\"proxies\" must be an object, found {}", v.kind()),
+                ))
             }
         };
         let Json::Object(members) = proxies else { return Ok(cfg) };
         for (host, at, block) in members {
             if !matches!(block, Json::Object(_) | Json::Null) {
-                return Err(SourceError::at(path, text, *at, format!("proxies[{host:?}] must be an object, found {}", block.kind())));
+                return Err(SourceError::at(
+                    path,
+                    text,
+                    *at,
+                    format!("proxies[{host:?}] must be an object, found {}", block.kind()),
+                ));
             }
             let b = ProxyBlock {
                 http_proxy: string_field(text, &lines, path, block, "httpProxy")?,
@@ -108,7 +133,8 @@ impl DockerConfig {
         }
         // Go map decoding: a repeated key keeps its last block (in the place of its last occurrence).
         let mut seen = std::collections::HashSet::new();
-        let mut blocks: Vec<(String, ProxyBlock)> = cfg.blocks.into_iter().rev().filter(|(h, _)| seen.insert(h.clone())).collect();
+        let mut blocks: Vec<(String, ProxyBlock)> =
+            cfg.blocks.into_iter().rev().filter(|(h, _)| seen.insert(h.clone())).collect();
         blocks.reverse();
         cfg.blocks = blocks;
         Ok(cfg)
@@ -137,7 +163,13 @@ impl DockerConfig {
     ///   unset there, still counts as present and gets no value;
     /// * then for every non-empty configured kind, `UPPER` and `lower` are each injected unless
     ///   that exact spelling is already present among the `-e` names (case-sensitive).
-    pub fn run_env(&self, daemon_host: &str, env_file: &[(String, String)], env_flags: &[String], cli_env: &ProxyEnv) -> ProxyEnv {
+    pub fn run_env(
+        &self,
+        daemon_host: &str,
+        env_file: &[(String, String)],
+        env_flags: &[String],
+        cli_env: &ProxyEnv,
+    ) -> ProxyEnv {
         let mut env = ProxyEnv::new();
         for (k, v) in env_file {
             env.push(EnvVar { name: k.clone(), value: v.clone(), lossy: false, provenance: Provenance::Given });
@@ -146,7 +178,9 @@ impl DockerConfig {
         let mut flags: Vec<(String, Option<EnvVar>)> = vec![];
         for f in env_flags {
             let (k, v) = match f.split_once('=') {
-                Some((k, v)) => (k, Some(EnvVar { name: k.into(), value: v.into(), lossy: false, provenance: Provenance::Given })),
+                Some((k, v)) => {
+                    (k, Some(EnvVar { name: k.into(), value: v.into(), lossy: false, provenance: Provenance::Given }))
+                }
                 None => (f.as_str(), cli_env.var(f).cloned()),
             };
             if k.is_empty() {
@@ -260,7 +294,10 @@ pub fn import_config(text: &str, path: &str) -> Result<Imported, SourceError> {
                 FindingKind::Ambiguous,
                 path,
                 1,
-                format!("used the {key:?} block (daemon host {DEFAULT_DAEMON_HOST}); other blocks: {}", others.join(", ")),
+                format!(
+                    "used the {key:?} block (daemon host {DEFAULT_DAEMON_HOST}); other blocks: {}",
+                    others.join(", ")
+                ),
             ));
         }
     }
@@ -285,7 +322,8 @@ pub fn parse_daemon(text: &str, path: &str) -> Result<Imported, SourceError> {
         out.env.push(file_var(upper, value, path, line));
         out.env.push(file_var(&upper.to_ascii_lowercase(), value, path, line));
     };
-    const KEYS: [(&str, &str); 3] = [("http-proxy", "HTTP_PROXY"), ("https-proxy", "HTTPS_PROXY"), ("no-proxy", "NO_PROXY")];
+    const KEYS: [(&str, &str); 3] =
+        [("http-proxy", "HTTP_PROXY"), ("https-proxy", "HTTPS_PROXY"), ("no-proxy", "NO_PROXY")];
     if text.trim_start().starts_with('{') {
         let doc = json::parse(text).map_err(|(o, m)| SourceError::at(path, text, o, m))?;
         let lines = LineIndex::new(text);
@@ -293,7 +331,12 @@ pub fn parse_daemon(text: &str, path: &str) -> Result<Imported, SourceError> {
             None | Some((_, Json::Null)) => return Ok(out),
             Some((_, p @ Json::Object(_))) => p,
             Some((at, v)) => {
-                return Err(SourceError::at(path, text, at, format!("\"proxies\" must be an object, found {}", v.kind())))
+                return Err(SourceError::at(
+                    path,
+                    text,
+                    at,
+                    format!("\"proxies\" must be an object, found {}", v.kind()),
+                ))
             }
         };
         for (key, upper) in KEYS {

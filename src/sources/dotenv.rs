@@ -68,7 +68,12 @@ pub fn parse(text: &str, path: &str) -> Result<Imported, SourceError> {
                     return Err(err(at, format!("{op:?}: only NAME=value assignments are understood here")))
                 }
                 Some(Tok::Word(w)) => {
-                    if words.is_empty() && pending.is_empty() && !export && w.assign.is_none() && !w.quoted && w.text == "export"
+                    if words.is_empty()
+                        && pending.is_empty()
+                        && !export
+                        && w.assign.is_none()
+                        && !w.quoted
+                        && w.text == "export"
                     {
                         export = true;
                         continue;

@@ -24,7 +24,12 @@ pub fn parse(text: &str, path: &str) -> Result<Imported, SourceError> {
             if let Some(item) = body.strip_prefix("- ").or_else(|| (body == "-").then_some("")) {
                 if indent >= key_indent {
                     let col = indent + 3;
-                    let script = scalar(item.trim()).map_err(|m| SourceError { path: path.into(), line, column: u32::try_from(col).unwrap_or(u32::MAX), message: m })?;
+                    let script = scalar(item.trim()).map_err(|m| SourceError {
+                        path: path.into(),
+                        line,
+                        column: u32::try_from(col).unwrap_or(u32::MAX),
+                        message: m,
+                    })?;
                     let lookup = |n: &str| known.get(n).cloned();
                     let (cmds, err) = shell::commands(&script, &lookup);
                     if let Some((_, m)) = err {
@@ -49,7 +54,9 @@ pub fn parse(text: &str, path: &str) -> Result<Imported, SourceError> {
                 continue;
             }
         }
-        if body == "before_script:" || body.starts_with("before_script: ") && body["before_script:".len()..].trim().starts_with('#') {
+        if body == "before_script:"
+            || body.starts_with("before_script: ") && body["before_script:".len()..].trim().starts_with('#')
+        {
             in_list = Some(indent);
         }
     }

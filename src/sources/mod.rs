@@ -301,8 +301,9 @@ impl<'a> Lines<'a> {
         if offset < self.pos {
             return line_of(self.text, offset);
         }
-        self.line =
-            self.line.saturating_add(clamp(self.text.as_bytes()[self.pos..offset].iter().filter(|&&b| b == b'\n').count()));
+        self.line = self
+            .line
+            .saturating_add(clamp(self.text.as_bytes()[self.pos..offset].iter().filter(|&&b| b == b'\n').count()));
         self.pos = offset;
         self.line
     }

@@ -118,7 +118,13 @@ pub fn render(target: Target, env: &ProxyEnv) -> Rendered {
             let mut t = String::from("{\n  \"proxies\": {");
             let body: Vec<String> = picked
                 .iter()
-                .filter_map(|(k, v)| KINDS.iter().find(|x| x.0 == *k).and_then(|x| x.2).map(|key| format!("\n    {}: {}", json::quote(key), json::quote(v))))
+                .filter_map(|(k, v)| {
+                    KINDS
+                        .iter()
+                        .find(|x| x.0 == *k)
+                        .and_then(|x| x.2)
+                        .map(|key| format!("\n    {}: {}", json::quote(key), json::quote(v)))
+                })
                 .collect();
             t.push_str(&body.join(","));
             t.push_str("\n  }\n}\n");
@@ -126,7 +132,10 @@ pub fn render(target: Target, env: &ProxyEnv) -> Rendered {
         }
         Target::DockerConfig => {
             let picked = docker_kinds(env, &mut warnings, false);
-            format!("{{\n  \"proxies\": {{\n    \"default\": {}\n  }}\n}}\n", config_block(&picked, "\n      ", "\n    "))
+            format!(
+                "{{\n  \"proxies\": {{\n    \"default\": {}\n  }}\n}}\n",
+                config_block(&picked, "\n      ", "\n    ")
+            )
         }
         Target::RunnerToml => {
             let mut all: Vec<(String, String)> = vars.iter().map(|v| (v.name.clone(), v.value.clone())).collect();
@@ -143,7 +152,8 @@ pub fn render(target: Target, env: &ProxyEnv) -> Rendered {
             }
             let picked = docker_kinds(env, &mut warnings, false);
             let mut t = String::from("[[runners]]\n  environment = [");
-            let items: Vec<String> = all.iter().map(|(n, v)| format!("\n    {}", toml::quote(&format!("{n}={v}")))).collect();
+            let items: Vec<String> =
+                all.iter().map(|(n, v)| format!("\n    {}", toml::quote(&format!("{n}={v}")))).collect();
             t.push_str(&items.join(","));
             t.push_str("\n  ]\n");
             if !picked.is_empty() {
@@ -155,7 +165,10 @@ pub fn render(target: Target, env: &ProxyEnv) -> Rendered {
             let picked = docker_kinds(env, &mut warnings, false);
             let mut t = String::from("before_script:\n");
             for v in &vars {
-                t.push_str(&format!("  - {}\n", gitlab_ci::quote(&format!("export {}={}", v.name, shell::quote(&v.value)))));
+                t.push_str(&format!(
+                    "  - {}\n",
+                    gitlab_ci::quote(&format!("export {}={}", v.name, shell::quote(&v.value)))
+                ));
             }
             if !picked.is_empty() {
                 t.push_str(&format!("  - {}\n", gitlab_ci::quote(&config_script(&picked))));
@@ -191,7 +204,9 @@ fn docker_kinds(env: &ProxyEnv, warnings: &mut Vec<String>, daemon: bool) -> Vec
 fn config_block(picked: &[(&str, String)], indent: &str, close: &str) -> String {
     let body: Vec<String> = picked
         .iter()
-        .filter_map(|(k, v)| KINDS.iter().find(|x| x.0 == *k).map(|x| format!("{indent}{}: {}", json::quote(x.1), json::quote(v))))
+        .filter_map(|(k, v)| {
+            KINDS.iter().find(|x| x.0 == *k).map(|x| format!("{indent}{}: {}", json::quote(x.1), json::quote(v)))
+        })
         .collect();
     format!("{{{}{close}}}", body.join(","))
 }

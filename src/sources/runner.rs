@@ -12,7 +12,7 @@ use crate::env::ProxyEnv;
 use super::docker::DockerConfig;
 use super::shell::{self, Word};
 use super::toml::{self, TValue};
-use super::{file_var, finding, shown, LineIndex, spelling_findings, Finding, FindingKind, Imported, SourceError};
+use super::{file_var, finding, shown, spelling_findings, Finding, FindingKind, Imported, LineIndex, SourceError};
 
 /// A `git config` proxy setting a script makes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,9 +58,14 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<Runner>, SourceError> {
             continue;
         }
         if !sec.is_array {
-            return Err(SourceError { path: path.into(), line: 1, column: 1, message: "[runners] must be an array of tables: write [[runners]]".into() });
+            return Err(SourceError {
+                path: path.into(),
+                line: 1,
+                column: 1,
+                message: "[runners] must be an array of tables: write [[runners]]".into(),
+            });
         }
-        let header_line = lines.line( sec.at);
+        let header_line = lines.line(sec.at);
         let mut r = Runner { line: header_line, ..Runner::default() };
         for (key, at, v) in &sec.entries {
             let key = key.join(".");
@@ -68,7 +73,7 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<Runner>, SourceError> {
                 ("name", TValue::Str(s)) => r.name = Some(s.clone()),
                 ("environment", TValue::Array(items)) => {
                     for (iat, item) in items {
-                        let iline = lines.line( *iat);
+                        let iline = lines.line(*iat);
                         let TValue::Str(s) = item else {
                             return Err(SourceError::at(path, text, *iat, "environment entries must be strings"));
                         };
@@ -84,7 +89,12 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<Runner>, SourceError> {
                     }
                 }
                 ("environment", _) => {
-                    return Err(SourceError::at(path, text, *at, "environment must be an array of \"NAME=value\" strings"))
+                    return Err(SourceError::at(
+                        path,
+                        text,
+                        *at,
+                        "environment must be an array of \"NAME=value\" strings",
+                    ))
                 }
                 (k, TValue::Str(_)) if SCRIPTS.contains(&k) => {}
                 (k, _) if SCRIPTS.contains(&k) => {
@@ -97,7 +107,7 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<Runner>, SourceError> {
         for script_key in SCRIPTS {
             for (key, at, v) in &sec.entries {
                 if let (true, TValue::Str(script)) = (key.join(".") == script_key, v) {
-                    scan_script(script_key, script, path, lines.line( *at), &mut r);
+                    scan_script(script_key, script, path, lines.line(*at), &mut r);
                 }
             }
         }
@@ -137,11 +147,17 @@ fn scan_script(key: &'static str, script: &str, path: &str, line: u32, r: &mut R
     let lookup = |n: &str| env.get(n).map(str::to_owned);
     let (cmds, err) = shell::commands(script, &lookup);
     if let Some((_, m)) = err {
-        r.findings.push(finding(FindingKind::NotFollowed, path, line, format!("{key}: {m}; the rest of the script is not read")));
+        r.findings.push(finding(
+            FindingKind::NotFollowed,
+            path,
+            line,
+            format!("{key}: {m}; the rest of the script is not read"),
+        ));
     }
     for c in cmds {
         let w: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
-        let unexpanded: Vec<&String> = c.words.iter().chain(c.redirect.iter()).flat_map(|w| w.unexpanded.iter()).collect();
+        let unexpanded: Vec<&String> =
+            c.words.iter().chain(c.redirect.iter()).flat_map(|w| w.unexpanded.iter()).collect();
         // git config [--global|--system|--local] KEY VALUE
         if w.first() == Some(&"git") && w.get(1) == Some(&"config") {
             let args: Vec<&Word> = c.words[2..].iter().filter(|x| !x.text.starts_with("--")).collect();
@@ -152,7 +168,11 @@ fn scan_script(key: &'static str, script: &str, path: &str, line: u32, r: &mut R
                         FindingKind::GitProxy,
                         path,
                         line,
-                        format!("{key} sets git {} = {} (git reads this instead of the environment)", k.text, shown(&v.text)),
+                        format!(
+                            "{key} sets git {} = {} (git reads this instead of the environment)",
+                            k.text,
+                            shown(&v.text)
+                        ),
                     ));
                     r.git_proxies.push(GitProxy { key: k.text.clone(), value: v.text.clone(), script: key, line });
                 }
@@ -162,14 +182,17 @@ fn scan_script(key: &'static str, script: &str, path: &str, line: u32, r: &mut R
         let target = c.redirect.as_ref().map(|t| t.text.as_str()).unwrap_or("");
         if target.ends_with(".docker/config.json") && matches!(w.first(), Some(&"echo") | Some(&"printf")) {
             let Some(json) = written_text(&w) else { continue };
-            let names: Vec<String> = unexpanded.iter().filter(|n| n.as_str() != "HOME").map(|n| n.to_string()).collect();
+            let names: Vec<String> =
+                unexpanded.iter().filter(|n| n.as_str() != "HOME").map(|n| n.to_string()).collect();
             note_unexpanded(&names, key, path, line, r);
             if w[0] == "echo" && json.contains('\\') {
                 r.findings.push(finding(
                     FindingKind::Ambiguous,
                     path,
                     line,
-                    format!("{key}: echo with a backslash: dash's echo interprets it, bash's does not; use printf '%s\\n'"),
+                    format!(
+                        "{key}: echo with a backslash: dash's echo interprets it, bash's does not; use printf '%s\\n'"
+                    ),
                 ));
             }
             match DockerConfig::parse(&json, path) {
@@ -202,7 +225,10 @@ fn scan_script(key: &'static str, script: &str, path: &str, line: u32, r: &mut R
         // `export NAME=value` / `NAME=value` in the build stage become job variables.
         if key == "pre_build_script" {
             let words: Vec<&Word> = c.words.iter().filter(|x| !(x.assign.is_none() && x.text == "export")).collect();
-            if !words.is_empty() && words.iter().all(|x| x.assign.is_some()) && c.words.iter().any(|x| x.text == "export") {
+            if !words.is_empty()
+                && words.iter().all(|x| x.assign.is_some())
+                && c.words.iter().any(|x| x.text == "export")
+            {
                 for x in words {
                     if let Some(n) = &x.assign {
                         r.env.push(file_var(n, &x.text, path, line));
@@ -228,7 +254,8 @@ fn note_unexpanded(names: &[String], key: &str, path: &str, line: u32, r: &mut R
 fn written_text(w: &[&str]) -> Option<String> {
     match w.first()? {
         &"echo" => {
-            let args: Vec<&str> = w[1..].iter().copied().skip_while(|a| *a == "-n" || *a == "-e" || *a == "-E").collect();
+            let args: Vec<&str> =
+                w[1..].iter().copied().skip_while(|a| *a == "-n" || *a == "-e" || *a == "-E").collect();
             Some(args.join(" "))
         }
         _ => {

@@ -26,7 +26,14 @@ pub fn parse_unit(text: &str, path: &str) -> Result<Imported, SourceError> {
         if l.starts_with('[') {
             match l.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
                 Some(name) => section = name.to_owned(),
-                None => return Err(SourceError { path: path.into(), line: line_no, column: 1, message: "unterminated section header".into() }),
+                None => {
+                    return Err(SourceError {
+                        path: path.into(),
+                        line: line_no,
+                        column: 1,
+                        message: "unterminated section header".into(),
+                    })
+                }
             }
             continue;
         }
@@ -74,7 +81,12 @@ pub fn parse_unit(text: &str, path: &str) -> Result<Imported, SourceError> {
         };
         if matches {
             out.env.unset(&name);
-            out.findings.push(finding(FindingKind::Ignored, path, line, format!("{name} removed by UnsetEnvironment=")));
+            out.findings.push(finding(
+                FindingKind::Ignored,
+                path,
+                line,
+                format!("{name} removed by UnsetEnvironment="),
+            ));
         }
     }
     Ok(out)
@@ -131,7 +143,12 @@ fn environ(value: &str, path: &str, line: u32, out: &mut Imported) {
     let (words, error) = split_words(value);
     for w in words {
         let Ok(w) = String::from_utf8(w) else {
-            out.findings.push(finding(FindingKind::Ignored, path, line, "assignment is not valid UTF-8; systemd ignores it"));
+            out.findings.push(finding(
+                FindingKind::Ignored,
+                path,
+                line,
+                "assignment is not valid UTF-8; systemd ignores it",
+            ));
             continue;
         };
         let w = match specifiers(&w) {
@@ -234,7 +251,11 @@ fn split_words(s: &str) -> (Vec<Vec<u8>>, Option<String>) {
                         i += 1 + used;
                     }
                     None => {
-                        let what = if i + 1 >= b.len() { "trailing backslash".to_owned() } else { "invalid escape sequence".to_owned() };
+                        let what = if i + 1 >= b.len() {
+                            "trailing backslash".to_owned()
+                        } else {
+                            "invalid escape sequence".to_owned()
+                        };
                         return (words, Some(what));
                     }
                 }
@@ -333,7 +354,12 @@ pub fn parse_show(text: &str, path: &str) -> Result<Imported, SourceError> {
                 loop {
                     let Some(&c) = b.get(j) else {
                         let col = u32::try_from("Environment=".len() + start + 1).unwrap_or(u32::MAX);
-                        return Err(SourceError { path: path.into(), line, column: col, message: "unterminated quoted assignment".into() });
+                        return Err(SourceError {
+                            path: path.into(),
+                            line,
+                            column: col,
+                            message: "unterminated quoted assignment".into(),
+                        });
                     };
                     j += 1;
                     match c {
@@ -366,12 +392,24 @@ pub fn parse_show(text: &str, path: &str) -> Result<Imported, SourceError> {
             let w = String::from_utf8_lossy(&w).into_owned();
             match w.split_once('=') {
                 Some((n, v)) if !n.is_empty() => out.env.push(file_var(n, v, path, line)),
-                _ => out.findings.push(finding(FindingKind::Ignored, path, line, format!("not an assignment: {}", shown(&w)))),
+                _ => out.findings.push(finding(
+                    FindingKind::Ignored,
+                    path,
+                    line,
+                    format!("not an assignment: {}", shown(&w)),
+                )),
             }
         }
     }
     if !seen {
-        return Err(SourceError { path: path.into(), line: 1, column: 1, message: "no line starting with Environment= (expected `systemctl show --property=Environment UNIT` output)".into() });
+        return Err(SourceError {
+            path: path.into(),
+            line: 1,
+            column: 1,
+            message:
+                "no line starting with Environment= (expected `systemctl show --property=Environment UNIT` output)"
+                    .into(),
+        });
     }
     Ok(out)
 }

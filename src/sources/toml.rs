@@ -309,7 +309,8 @@ impl<'a> P<'a> {
         let mut out = String::new();
         loop {
             let run = self.pos;
-            while matches!(self.peek(), Some(c) if c != b'"' && c != b'\\' && (!self.ctrl(c) || c == b'\n' || c == b'\r')) {
+            while matches!(self.peek(), Some(c) if c != b'"' && c != b'\\' && (!self.ctrl(c) || c == b'\n' || c == b'\r'))
+            {
                 self.pos += 1;
             }
             out.push_str(&self.t[run..self.pos]);

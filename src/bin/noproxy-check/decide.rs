@@ -23,7 +23,15 @@ pub fn run(a: Args) -> ExitCode {
                 let d = p.decide(url);
                 let mut m = decision_json(&d);
                 m.insert("url".into(), json!(noproxy::Target::parse(url).to_string()));
-                m.insert("sources".into(), Value::Array(sources(&env, &d).into_iter().map(|(n, p, l)| json!({"variable": n, "path": p, "line": l})).collect()));
+                m.insert(
+                    "sources".into(),
+                    Value::Array(
+                        sources(&env, &d)
+                            .into_iter()
+                            .map(|(n, p, l)| json!({"variable": n, "path": p, "line": l}))
+                            .collect(),
+                    ),
+                );
                 results.push(Value::Object(m));
             }
         }
@@ -54,7 +62,13 @@ pub fn run(a: Args) -> ExitCode {
 /// For the variables a decision used (the proxy variable and the NO_PROXY read), where each
 /// came from when it was read from a file: `(name, path, line)`.
 fn sources(env: &noproxy::ProxyEnv, d: &noproxy::Decision) -> Vec<(String, String, u32)> {
-    let mut names: Vec<&str> = d.explanation.variables.iter().filter(|v| v.status == noproxy::VarStatus::Used).map(|v| v.name.as_str()).collect();
+    let mut names: Vec<&str> = d
+        .explanation
+        .variables
+        .iter()
+        .filter(|v| v.status == noproxy::VarStatus::Used)
+        .map(|v| v.name.as_str())
+        .collect();
     if let Some(np) = &d.explanation.no_proxy {
         names.push(&np.variable);
     }

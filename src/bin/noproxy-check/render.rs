@@ -10,7 +10,9 @@ use crate::common::{build_env, usage_error, write_or_fail, Args};
 
 pub fn run(a: Args) -> ExitCode {
     let Some(to) = a.opt("--to") else {
-        return usage_error("render needs --to FORMAT (systemd, daemon-json, docker-config, runner-toml, gitlab-ci, shell, dotenv)");
+        return usage_error(
+            "render needs --to FORMAT (systemd, daemon-json, docker-config, runner-toml, gitlab-ci, shell, dotenv)",
+        );
     };
     let target: Target = match to.parse() {
         Ok(t) => t,
