@@ -112,6 +112,12 @@ fn gitlab_ci_before_script() {
     let got = read("gitlab-ci.yml", Format::GitlabCi);
     assert_eq!(got.env.get("NO_PROXY"), Some("docker:2375,docker:2376"));
     assert_eq!(at(&got.env, "NO_PROXY"), ("gitlab-ci.yml".into(), 5));
+    // the guide's echo of JSON into $HOME/.docker/config.json is recognised
+    assert!(
+        got.findings.iter().any(|f| f.kind == FindingKind::DockerConfigWritten && f.line == 7),
+        "{:?}",
+        got.findings
+    );
 }
 
 #[test]

@@ -387,3 +387,21 @@ fn render_daemon_json_leaves_out_what_dockerd_cannot_hold() {
     assert!(!r.text.contains("socks5"));
     assert!(r.warnings.iter().any(|w| w.contains("ALL_PROXY")));
 }
+
+#[test]
+fn debug_output_redacts_credentials() {
+    let cfg =
+        DockerConfig::parse(r#"{"proxies":{"default":{"httpProxy":"http://u:hunter2@p.invalid:1"}}}"#, "c").unwrap();
+    assert!(!format!("{cfg:?}").contains("hunter2"));
+    let t = "[[runners]]\nenvironment = [\"HTTP_PROXY=http://u:hunter2@p.invalid:1\"]\npre_get_sources_script = \"git config --global http.proxy $HTTP_PROXY\"\n";
+    let r = noproxy::sources::runner::parse(t, "c").unwrap();
+    assert!(!format!("{r:?}").contains("hunter2"));
+    let f = &r[0].findings;
+    assert!(f.iter().all(|f| !f.to_string().contains("hunter2")));
+    let env = ProxyEnv::builder().var("HTTP_PROXY", "http://u:hunter2@p.invalid:1").build();
+    let rendered = render(Target::Shell, &env);
+    assert!(rendered.text.contains("hunter2"), "render writes credentials");
+    assert!(!format!("{rendered:?}").contains("hunter2"));
+    let e = import(Format::RunnerToml, "x = http://u:hunter2@p\n", "c").unwrap_err();
+    assert!(!e.to_string().contains("hunter2"), "{e}");
+}

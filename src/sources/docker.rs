@@ -17,13 +17,19 @@ use super::{file_var, finding, FindingKind, Imported, LineIndex, SourceError};
 /// The daemon host the docker CLI uses when `DOCKER_HOST` and contexts say nothing.
 pub const DEFAULT_DAEMON_HOST: &str = "unix:///var/run/docker.sock";
 
-/// A value and the 1-based line it was read from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A value and the 1-based line it was read from. `Debug` redacts credentials.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Located {
     /// The value as decoded.
     pub value: String,
     /// 1-based line of the value.
     pub line: u32,
+}
+
+impl std::fmt::Debug for Located {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}@{}", crate::redact_value(&self.value), self.line)
+    }
 }
 
 /// One `"proxies"` block of `config.json` (`ProxyConfig`).

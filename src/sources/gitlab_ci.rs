@@ -35,6 +35,10 @@ pub fn parse(text: &str, path: &str) -> Result<Imported, SourceError> {
                     if let Some((_, m)) = err {
                         out.findings.push(finding(FindingKind::NotFollowed, path, line, m));
                     }
+                    // config.json writes and git proxy settings, as for a Runner script
+                    let mut r = super::runner::Runner { env: out.env.clone(), ..Default::default() };
+                    super::runner::scan_script("before_script", &script, path, line, &mut r);
+                    out.findings.extend(r.findings.into_iter().filter(|f| f.kind != FindingKind::NotFollowed));
                     for c in cmds {
                         if c.words.first().is_some_and(|w| w.assign.is_none() && w.text == "export") {
                             for w in &c.words[1..] {

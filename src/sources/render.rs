@@ -58,14 +58,24 @@ impl fmt::Display for Target {
     }
 }
 
-/// The rendered text and what the caller should be told.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The rendered text and what the caller should be told. `Debug` shows the text's size, not
+/// the text (it holds credentials).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Rendered {
     /// The file content (credentials included, as given).
     pub text: String,
     /// Warnings (credentials written, variables that this format cannot hold, …); values
     /// redacted.
     pub warnings: Vec<String>,
+}
+
+impl fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rendered")
+            .field("text", &format_args!("<{} bytes>", self.text.len()))
+            .field("warnings", &self.warnings)
+            .finish()
+    }
 }
 
 /// The five kinds Docker knows, as `(UPPER, config.json key, daemon.json key)`.

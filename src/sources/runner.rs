@@ -14,8 +14,8 @@ use super::shell::{self, Word};
 use super::toml::{self, TValue};
 use super::{file_var, finding, shown, spelling_findings, Finding, FindingKind, Imported, LineIndex, SourceError};
 
-/// A `git config` proxy setting a script makes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A `git config` proxy setting a script makes. `Debug` redacts credentials.
+#[derive(Clone, PartialEq, Eq)]
 pub struct GitProxy {
     /// The git key as written (`http.proxy`, `https.proxy`, `http.<url>.proxy`).
     pub key: String,
@@ -25,6 +25,17 @@ pub struct GitProxy {
     pub script: &'static str,
     /// 1-based line of the script in `config.toml`.
     pub line: u32,
+}
+
+impl std::fmt::Debug for GitProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GitProxy")
+            .field("key", &self.key)
+            .field("value", &crate::redact_value(&self.value))
+            .field("script", &self.script)
+            .field("line", &self.line)
+            .finish()
+    }
 }
 
 /// One `[[runners]]` entry.
@@ -142,7 +153,7 @@ pub fn import(text: &str, path: &str) -> Result<Imported, SourceError> {
     Ok(out)
 }
 
-fn scan_script(key: &'static str, script: &str, path: &str, line: u32, r: &mut Runner) {
+pub(crate) fn scan_script(key: &'static str, script: &str, path: &str, line: u32, r: &mut Runner) {
     let env = r.env.clone();
     let lookup = |n: &str| env.get(n).map(str::to_owned);
     let (cmds, err) = shell::commands(script, &lookup);

@@ -243,7 +243,10 @@ impl<'a> P<'a> {
                 }
                 let ok = raw.bytes().all(|c| c.is_ascii_alphanumeric() || b"+-_.:TZ ".contains(&c));
                 if !ok {
-                    return Err((st, format!("not a TOML value: {:?}", raw.chars().take(40).collect::<String>())));
+                    return Err((
+                        st,
+                        format!("not a TOML value: {}", super::shown(&raw.chars().take(40).collect::<String>())),
+                    ));
                 }
                 Ok(TValue::Other(raw.to_owned()))
             }
