@@ -114,8 +114,7 @@ impl<'a> Lexer<'a> {
                 self.pos = e + 1;
             }
         }
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             match c {
                 b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'>' | b'<' | b'(' | b')' => break,
                 b'\\' => {
@@ -196,7 +195,7 @@ impl<'a> Lexer<'a> {
                 while e < b.len() && is_name(b[e]) {
                     e += 1;
                 }
-                self.expand(&self.src[at + 1..e].to_owned(), w, lookup);
+                self.expand(&self.src[at + 1..e], w, lookup);
                 self.pos = e;
             }
             Some(b'{') => {
@@ -205,7 +204,7 @@ impl<'a> Lexer<'a> {
                     e += 1;
                 }
                 if e > at + 2 && b.get(e) == Some(&b'}') && is_name_start(b[at + 2]) {
-                    self.expand(&self.src[at + 2..e].to_owned(), w, lookup);
+                    self.expand(&self.src[at + 2..e], w, lookup);
                     self.pos = e + 1;
                 } else {
                     return Err((at, "parameter expansion other than ${NAME} is not evaluated".into()));
