@@ -136,3 +136,49 @@ fn retry_delay() {
     let o = run(&["retry-delay", "--now", "yesterday"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn container_simulation_on_the_command_line() {
+    let cfg = "examples/gitlab-runner/root-docker-config.json";
+    // docker run -e HTTPS_PROXY=…: the lower-case spelling still comes from config.json
+    let o = run(&[
+        "--from",
+        &format!("docker-config:{cfg}"),
+        "--docker-env",
+        "HTTPS_PROXY=http://mine.invalid:1",
+        "-f",
+        "go",
+        "-f",
+        "curl",
+        "https://x.invalid/",
+    ]);
+    let s = out(&o);
+    assert!(s.contains("go: proxy http://mine.invalid:1 (from HTTPS_PROXY)"), "{s}");
+    assert!(s.contains("curl: proxy http://proxy:8080 (from https_proxy)"), "{s}");
+    // a host block that does not match: default used
+    let o = run(&[
+        "--from",
+        &format!("docker-config:{cfg}"),
+        "--docker-host",
+        "tcp://docker:2376",
+        "-f",
+        "go",
+        "https://docker:2376/",
+    ]);
+    assert!(out(&o).contains("go: direct"), "{}", out(&o));
+    // buildx + BuildKit: RUN steps see both spellings
+    let o = run(&[
+        "--from",
+        &format!("docker-config:{cfg}"),
+        "--docker-mode",
+        "buildx",
+        "--docker-build-arg",
+        "https_proxy=http://b.invalid:2",
+        "-f",
+        "curl",
+        "https://x.invalid/",
+    ]);
+    assert!(out(&o).contains("curl: proxy http://b.invalid:2 (from https_proxy)"), "{}", out(&o));
+    let o = run(&["--docker-mode", "compose", "http://x.invalid/"]);
+    assert_eq!(o.status.code(), Some(2));
+}

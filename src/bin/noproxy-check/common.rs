@@ -19,6 +19,14 @@ pub struct Args {
     pub resolve: Vec<(String, std::net::IpAddr)>,
     /// `--from FORMAT:PATH` in order (later sources override earlier ones).
     pub from: Vec<(noproxy::sources::Format, String)>,
+    /// `--docker-host HOST`: the daemon host a `docker-config` source is read for.
+    pub docker_host: Option<String>,
+    /// `--docker-env NAME[=VALUE]`: `docker run -e` flags for `docker-config` sources.
+    pub docker_env: Vec<String>,
+    /// `--docker-build-arg NAME=VALUE`: `--build-arg`s for `--docker-mode` build modes.
+    pub docker_build_args: Vec<(String, String)>,
+    /// `--docker-mode run|buildx|classic-build`.
+    pub docker_mode: Option<String>,
     /// `--clean-env`.
     pub clean_env: bool,
     /// `--json`.
@@ -109,6 +117,19 @@ pub fn parse_args(argv: &[String], own: &[Opt]) -> Result<Args, String> {
                 }
                 a.from.push((fmt, path.to_owned()));
             }
+            "--docker-host" => a.docker_host = Some(value("--docker-host")?),
+            "--docker-env" => a.docker_env.push(value("--docker-env")?),
+            "--docker-build-arg" => {
+                let s = value("--docker-build-arg")?;
+                a.docker_build_args.push(kv("--docker-build-arg", &s)?);
+            }
+            "--docker-mode" => {
+                let m = value("--docker-mode")?;
+                if !["run", "buildx", "classic-build"].contains(&m.as_str()) {
+                    return Err(format!("--docker-mode wants run, buildx or classic-build, got {m:?}"));
+                }
+                a.docker_mode = Some(m);
+            }
             "--clean-env" => a.clean_env = true,
             "--json" => a.json = true,
             "--show-credentials" => a.show_credentials = true,
@@ -198,6 +219,30 @@ pub fn read_source(fmt: noproxy::sources::Format, path: &str) -> Result<noproxy:
     import(fmt, &text, path).map_err(|e| e.to_string())
 }
 
+/// A `docker-config` source as the container or build sees it (`--docker-host`,
+/// `--docker-env`, `--docker-mode`, `--docker-build-arg`). The docker CLI's own environment for
+/// `-e NAME` pass-through is this process's.
+fn container_source(a: &Args, path: &str) -> Result<noproxy::sources::Imported, String> {
+    use noproxy::sources::docker::{buildkit_run_env, DockerConfig, DEFAULT_DAEMON_HOST};
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+    let cfg = DockerConfig::parse(&text, path).map_err(|e| e.to_string())?;
+    let host = a.docker_host.as_deref().unwrap_or(DEFAULT_DAEMON_HOST);
+    let mut env = ProxyEnv::new();
+    match a.docker_mode.as_deref().unwrap_or("run") {
+        "buildx" => env = buildkit_run_env(&cfg.buildx_build_args(host, &a.docker_build_args)),
+        "classic-build" => {
+            for v in cfg.classic_build_args(host, &a.docker_build_args) {
+                env.push(v);
+            }
+        }
+        _ => {
+            let (cli, _) = ProxyEnv::from_process();
+            env = cfg.run_env(host, &[], &a.docker_env, &cli);
+        }
+    }
+    Ok(noproxy::sources::Imported { env, findings: vec![] })
+}
+
 /// Like [`build_env`], returning the error instead of exiting. Sources apply in this order:
 /// the process environment (unless `--clean-env`, or `--from` is given), each `--from` in
 /// order (a later value of the same name wins), then `-e`.
@@ -205,7 +250,11 @@ pub fn try_build_env(a: &Args) -> Result<ProxyEnv, String> {
     if !a.from.is_empty() {
         let mut env = ProxyEnv::new();
         for (fmt, path) in &a.from {
-            let got = read_source(*fmt, path)?;
+            let got = if *fmt == noproxy::sources::Format::DockerConfig {
+                container_source(a, path)?
+            } else {
+                read_source(*fmt, path)?
+            };
             for f in &got.findings {
                 eprintln!("noproxy-check: {fmt}: {f}");
             }

@@ -33,6 +33,11 @@ OPTIONS:
                          process environment unless `--from env` is given). FORMAT: env, dotenv,
                          systemd, systemctl-show, daemon-json, docker-config, runner-toml,
                          cntlm, gitlab-ci. Decisions name the file and line a value came from.
+        --docker-host HOST, --docker-env NAME[=VALUE], --docker-mode run|buildx|classic-build,
+        --docker-build-arg NAME=VALUE
+                         how a docker-config source is turned into a container's environment:
+                         the daemon host (default unix:///var/run/docker.sock), the `docker run
+                         -e` flags, or the environment a build's RUN steps see
         --json           machine-readable output (schema in README, field \"schema\")
     -h, --help           this help
     -V, --version        version
