@@ -106,3 +106,34 @@ fn runner_retry_headers_match_go() {
     }
     assert!(n >= 40);
 }
+
+/// Which `Environment=` assignments systemd 252 rejects, and how (`systemd-analyze verify`,
+/// `tests/sources/record/systemd/`), against noproxy's findings for the same line.
+#[test]
+fn systemd_252_rejections_match() {
+    use noproxy::sources::{import, FindingKind, Format};
+    let path = std::fs::read_dir("tests/sources/recorded")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with("systemd-environment@"))
+        .expect("recorded systemd vectors");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut n = 0;
+    for l in text.lines().skip(1) {
+        let row: Value = serde_json::from_str(l).unwrap();
+        let id = row["id"].as_str().unwrap();
+        let unit = format!("[Unit]\nDescription=t\n[Service]\nExecStart=/bin/true\n{}\n", row["directive"].as_str().unwrap());
+        let got = import(Format::Systemd, &unit, "t.service").unwrap();
+        let ours: Vec<&str> = got.findings.iter().filter(|f| f.line == 5 && f.kind == FindingKind::Ignored).map(|f| f.message.as_str()).collect();
+        let theirs: Vec<&str> = row["messages"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+        assert_eq!(ours.len(), theirs.len(), "{id}: ours {ours:?}, systemd {theirs:?}");
+        for (o, t) in ours.iter().zip(&theirs) {
+            let ok = (t.starts_with("Invalid syntax") && o.contains("rest of this line"))
+                || (t.starts_with("Invalid environment assignment") && (o.contains("invalid environment assignment") || o.contains("not valid UTF-8")))
+                || (t.starts_with("Failed to resolve specifiers") && o.contains("unknown specifier"));
+            assert!(ok, "{id}: ours {o:?}, systemd {t:?}");
+        }
+        n += 1;
+    }
+    assert!(n >= 24);
+}

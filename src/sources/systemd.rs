@@ -214,7 +214,8 @@ fn specifiers(w: &str) -> Result<(String, bool), char> {
                 out.push(s);
             }
             Some(s) => return Err(s),
-            None => return Err(' '),
+            // a trailing '%' is kept (systemd 252 accepts `NO_PROXY=100%` without a warning)
+            None => out.push('%'),
         }
     }
     Ok((out, unresolved))
@@ -314,8 +315,16 @@ fn cunescape_one(p: &[u8]) -> Option<(Vec<u8>, usize)> {
             for k in 1..=n {
                 v = v.checked_mul(16)?.checked_add(hex(*p.get(k)?)?)?;
             }
-            let ch = char::from_u32(v).filter(|&ch| ch != '\0')?;
-            Some((ch.to_string().into_bytes(), n + 1))
+            if v == 0 || v > 0x10FFFF {
+                return None;
+            }
+            // A surrogate is encoded anyway (three bytes that are not UTF-8), so the assignment
+            // is then rejected as invalid rather than the line as bad syntax (systemd 252).
+            let bytes = match char::from_u32(v) {
+                Some(ch) => ch.to_string().into_bytes(),
+                None => vec![0xE0 | (v >> 12) as u8, 0x80 | ((v >> 6) & 0x3F) as u8, 0x80 | (v & 0x3F) as u8],
+            };
+            Some((bytes, n + 1))
         }
         b'0'..=b'7' => {
             let d = |k: usize| p.get(k).and_then(|&x| (b'0'..=b'7').contains(&x).then(|| u32::from(x - b'0')));
