@@ -198,3 +198,45 @@ fn parsing_is_linear() {
     // one huge value
     linear(Format::Dotenv, "a", "NO_PROXY=");
 }
+
+/// `render --to shell` / `dotenv`, sourced by the real dash and bash, gives the same values
+/// (skipped when a shell is missing).
+fn source_with(shell: &str, text: &str) -> Option<Vec<(String, String)>> {
+    let dir = std::env::temp_dir().join(format!("noproxy-render-{}-{shell}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let f = dir.join("f");
+    std::fs::write(&f, text).ok()?;
+    let out = std::process::Command::new(shell)
+        .env_clear()
+        .args(["-c", "set -a; . \"$1\"; env -0", "sh"])
+        .arg(&f)
+        .output()
+        .ok()?;
+    let mut v: Vec<(String, String)> = out
+        .stdout
+        .split(|b| *b == 0)
+        .filter_map(|item| {
+            let s = String::from_utf8(item.to_vec()).ok()?;
+            let (k, v) = s.split_once('=')?;
+            noproxy::is_proxy_variable(k).then(|| (k.to_owned(), v.to_owned()))
+        })
+        .collect();
+    v.sort();
+    Some(v)
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 32, failure_persistence: None, ..Config::default() })]
+
+    #[test]
+    fn rendered_shell_is_read_the_same_by_dash_and_bash(e in env()) {
+        for shell in ["dash", "bash"] {
+            for t in [Target::Shell, Target::Dotenv] {
+                let text = render(t, &e).text;
+                if let Some(got) = source_with(shell, &text) {
+                    prop_assert_eq!(&got, &sorted(&e), "{} {}:\n{}", shell, t, text);
+                }
+            }
+        }
+    }
+}

@@ -122,18 +122,54 @@ fn systemd_252_rejections_match() {
     for l in text.lines().skip(1) {
         let row: Value = serde_json::from_str(l).unwrap();
         let id = row["id"].as_str().unwrap();
-        let unit = format!("[Unit]\nDescription=t\n[Service]\nExecStart=/bin/true\n{}\n", row["directive"].as_str().unwrap());
+        let unit =
+            format!("[Unit]\nDescription=t\n[Service]\nExecStart=/bin/true\n{}\n", row["directive"].as_str().unwrap());
         let got = import(Format::Systemd, &unit, "t.service").unwrap();
-        let ours: Vec<&str> = got.findings.iter().filter(|f| f.line == 5 && f.kind == FindingKind::Ignored).map(|f| f.message.as_str()).collect();
+        let ours: Vec<&str> = got
+            .findings
+            .iter()
+            .filter(|f| f.line == 5 && f.kind == FindingKind::Ignored)
+            .map(|f| f.message.as_str())
+            .collect();
         let theirs: Vec<&str> = row["messages"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
         assert_eq!(ours.len(), theirs.len(), "{id}: ours {ours:?}, systemd {theirs:?}");
         for (o, t) in ours.iter().zip(&theirs) {
             let ok = (t.starts_with("Invalid syntax") && o.contains("rest of this line"))
-                || (t.starts_with("Invalid environment assignment") && (o.contains("invalid environment assignment") || o.contains("not valid UTF-8")))
+                || (t.starts_with("Invalid environment assignment")
+                    && (o.contains("invalid environment assignment") || o.contains("not valid UTF-8")))
                 || (t.starts_with("Failed to resolve specifiers") && o.contains("unknown specifier"));
             assert!(ok, "{id}: ours {o:?}, systemd {t:?}");
         }
         n += 1;
     }
     assert!(n >= 24);
+}
+
+/// dotenv / shell files against dash and bash sourcing them (`set -a; . FILE`;
+/// `tests/sources/record/parsers/`).
+#[test]
+fn dotenv_matches_dash_and_bash() {
+    use noproxy::sources::{import, Format};
+    let text = std::fs::read_to_string("tests/sources/recorded/parsers.jsonl").unwrap();
+    let mut n = 0;
+    for l in text.lines().skip(1) {
+        let row: Value = serde_json::from_str(l).unwrap();
+        if row["kind"] != "dotenv" {
+            continue;
+        }
+        let id = row["id"].as_str().unwrap();
+        let sh = |name: &str| {
+            set(row[name].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())))
+        };
+        assert_eq!(sh("dash"), sh("bash"), "{id}: the shells disagree");
+        match import(Format::Dotenv, row["text"].as_str().unwrap(), "f") {
+            Ok(got) => {
+                assert_eq!(set(got.env.vars().iter().map(|v| (v.name.clone(), v.value.clone()))), sh("dash"), "{id}")
+            }
+            // a line that runs a command (`NO_PROXY=a$ b`): the shell sets nothing either
+            Err(e) => assert!(sh("dash").is_empty(), "{id}: we reject ({e}), dash sets {:?}", sh("dash")),
+        }
+        n += 1;
+    }
+    assert!(n >= 19);
 }
