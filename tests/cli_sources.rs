@@ -69,9 +69,17 @@ fn malformed_and_unreadable_files() {
     let o = run(&["--from", &format!("docker-config:{}", bad.display()), "http://x.invalid/"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("bad.json:2:40: \"httpProxy\" must be a string"), "{}", err(&o));
-    let o = run(&["--from", "systemd:/nonexistent/x.conf", "http://x.invalid/"]);
+    let o = run(&[
+        "--from",
+        "systemd:/nonexistent/x.conf",
+        "--from",
+        &format!("docker-config:{}", bad.display()),
+        "http://x.invalid/",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("/nonexistent/x.conf: cannot read"), "{}", err(&o));
+    assert!(err(&o).contains("bad.json:2:40"), "every unreadable file is reported: {}", err(&o));
+    assert!(out(&o).is_empty(), "no decision from a partial environment");
     let o = run(&["--from", "yaml:x", "http://x.invalid/"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("unknown format \"yaml\""), "{}", err(&o));

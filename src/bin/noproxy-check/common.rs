@@ -249,16 +249,26 @@ fn container_source(a: &Args, path: &str) -> Result<noproxy::sources::Imported, 
 pub fn try_build_env(a: &Args) -> Result<ProxyEnv, String> {
     if !a.from.is_empty() {
         let mut env = ProxyEnv::new();
+        // Every source is read, so that every unreadable file is reported at once.
+        let mut errors = vec![];
         for (fmt, path) in &a.from {
             let got = if *fmt == noproxy::sources::Format::DockerConfig {
-                container_source(a, path)?
+                container_source(a, path)
             } else {
-                read_source(*fmt, path)?
+                read_source(*fmt, path)
             };
-            for f in &got.findings {
-                eprintln!("noproxy-check: {fmt}: {f}");
+            match got {
+                Ok(got) => {
+                    for f in &got.findings {
+                        eprintln!("noproxy-check: {fmt}: {f}");
+                    }
+                    noproxy::sources::overlay(&mut env, &got.env);
+                }
+                Err(e) => errors.push(e),
             }
-            noproxy::sources::overlay(&mut env, &got.env);
+        }
+        if !errors.is_empty() {
+            return Err(errors.join("\nnoproxy-check: "));
         }
         for (k, v) in &a.env {
             env.set(k, v);
