@@ -9,6 +9,12 @@ runs inside `unshare -n` (no network at all). Hosts are *.invalid.
 """
 import json, os, shutil, socket, subprocess, sys, tempfile, threading, urllib.parse
 
+import shutil as _shutil
+_missing = [t for t in ['docker', 'unshare'] if _shutil.which(t) is None]
+if _missing:
+    print("SKIPPED: record_docker_inject.py needs " + ", ".join(_missing))
+    sys.exit(0)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = os.path.join(HERE, "..", "recorded")
 

@@ -7,6 +7,12 @@ strconv.Atoi, Duration arithmetic): runs main.go on cases.jsonl inside `unshare 
 """
 import json, os, subprocess, sys
 
+import shutil as _shutil
+_missing = [t for t in ['go', 'unshare'] if _shutil.which(t) is None]
+if _missing:
+    print("SKIPPED: record_retry.py needs " + ", ".join(_missing))
+    sys.exit(0)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "recorded")
 

@@ -8,6 +8,12 @@ noproxy's findings in tests/sources_recorded.rs.
 """
 import json, os, re, subprocess, sys, tempfile
 
+import shutil as _shutil
+_missing = [t for t in ['systemd-analyze', 'systemctl', 'unshare'] if _shutil.which(t) is None]
+if _missing:
+    print("SKIPPED: record_systemd.py needs " + ", ".join(_missing))
+    sys.exit(0)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "recorded")
 
