@@ -405,3 +405,10 @@ fn debug_output_redacts_credentials() {
     let e = import(Format::RunnerToml, "x = http://u:hunter2@p\n", "c").unwrap_err();
     assert!(!e.to_string().contains("hunter2"), "{e}");
 }
+
+#[test]
+fn cntlm_single_options_first_occurrence() {
+    let c = noproxy::sources::cntlm::parse("GATEWAY yes\ngateway no\nlisten 3128\n");
+    assert!(c.gateway, "keywords are case-insensitive; the first Gateway counts");
+    assert_eq!(c.listen[0].bind(c.gateway), "0.0.0.0");
+}

@@ -3,9 +3,10 @@
 //!
 //! Read from versat/cntlm @ `090c7ba2` `config.c` (`config_open`: keyword, whitespace, value;
 //! `#`/`;` comment lines; an unquoted value ends at the first `#`; a quoted value at the next
-//! `"`; the last line is dropped when the file does not end with a newline) and `main.c`
-//! (`Listen` entries go to `listen_add(…, gateway)`; `Gateway yes` makes port-only entries bind
-//! every interface). See spec.md R-SRC-CNTLM-*.
+//! `"`; the last line is dropped when the file does not end with a newline), `utils.c`
+//! (`hlist_get`: keywords compare with `strcasecmp`, the first occurrence of a single option
+//! counts) and `main.c` (`listen_add`: a port-only `Listen` binds `INADDR_LOOPBACK`, or
+//! `INADDR_ANY` with `Gateway yes`). See spec.md R-SRC-CNTLM-*.
 
 use std::net::IpAddr;
 
@@ -58,6 +59,7 @@ pub struct CntlmConf {
 /// cntlm skips them).
 pub fn parse(text: &str) -> CntlmConf {
     let mut c = CntlmConf::default();
+    let mut seen_gateway = false;
     let lines: Vec<&str> = text.split('\n').collect();
     for (i, raw) in lines.iter().enumerate() {
         // fgets + feof: a last line without '\n' is never processed.
@@ -98,8 +100,12 @@ pub fn parse(text: &str) -> CntlmConf {
                 }
             }
             "proxy" => c.parents.push((value, line)),
-            "gateway" => c.gateway = value.eq_ignore_ascii_case("yes"),
-            "noproxy" => c.no_proxy = Some((value, line)),
+            // single options: the first occurrence counts (CFG_DEFAULT → config_pop → hlist_get)
+            "gateway" if !seen_gateway => {
+                seen_gateway = true;
+                c.gateway = value.eq_ignore_ascii_case("yes");
+            }
+            "noproxy" if c.no_proxy.is_none() => c.no_proxy = Some((value, line)),
             "password" if !value.is_empty() => c.password_lines.push(line),
             "passntlmv2" | "passnt" | "passlm" if !value.is_empty() => c.hash_lines.push(line),
             _ => {}
