@@ -42,8 +42,10 @@ pub mod lint;
 pub mod matcher;
 mod noproxy;
 mod proxy;
+pub mod retry;
 pub mod scenario;
 mod secret;
+pub mod sources;
 mod target;
 
 pub use decision::{Decision, DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};

@@ -557,7 +557,10 @@ fn every_subcommand_has_help_and_completions_and_man_cover_them() {
         assert!(h.starts_with(&format!("noproxy-check {s} — ")), "{s} --help: {h}");
         assert!(h.contains("EXAMPLES:") && h.contains("EXIT:"), "{s} --help lacks examples or exit codes");
         assert_eq!(ok(&["help", s], &[], None), h);
-        assert!(bash.contains(s.as_str()) && man.contains(&format!(".SS {s}")), "{s} missing from completions or man");
+        assert!(
+            bash.contains(s.as_str()) && man.contains(&format!(".SS {}", s.replace('-', "\\-"))),
+            "{s} missing from completions or man"
+        );
     }
     // The bash script parses.
     let o = Command::new("bash").args(["-n", "-c", &bash]).output().expect("bash");

@@ -468,15 +468,17 @@ fn credentials_never_reach_reports_or_display() {
 // ---------------------------------------------------------------------------------------------
 // The shipped examples
 
-/// `import env PATH`: NAME=VALUE lines next to the scenario (what the CLI's loader does).
+/// `import env PATH`: NAME=VALUE lines next to the scenario; other formats through
+/// `noproxy::sources` (what the CLI's loader does).
 struct EnvFiles<'a>(&'a Path);
 
 impl SourceLoader for EnvFiles<'_> {
     fn load(&self, format: &str, path: &str) -> Result<ProxyEnv, String> {
-        if format != "env" {
-            return Err(format!("unsupported format {format}"));
-        }
         let text = fs::read_to_string(self.0.join(path)).map_err(|e| e.to_string())?;
+        if format != "env" {
+            let fmt: noproxy::sources::Format = format.parse()?;
+            return noproxy::sources::import(fmt, &text, path).map(|i| i.env).map_err(|e| e.to_string());
+        }
         Ok(ProxyEnv::from_iter(
             text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).filter_map(|l| l.split_once('=')),
         ))

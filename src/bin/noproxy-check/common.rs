@@ -17,6 +17,16 @@ pub struct Args {
     pub properties: Vec<(String, String)>,
     /// `--resolve NAME=IP` in order.
     pub resolve: Vec<(String, std::net::IpAddr)>,
+    /// `--from FORMAT:PATH` in order (later sources override earlier ones).
+    pub from: Vec<(noproxy::sources::Format, String)>,
+    /// `--docker-host HOST`: the daemon host a `docker-config` source is read for.
+    pub docker_host: Option<String>,
+    /// `--docker-env NAME[=VALUE]`: `docker run -e` flags for `docker-config` sources.
+    pub docker_env: Vec<String>,
+    /// `--docker-build-arg NAME=VALUE`: `--build-arg`s for `--docker-mode` build modes.
+    pub docker_build_args: Vec<(String, String)>,
+    /// `--docker-mode run|buildx|classic-build`.
+    pub docker_mode: Option<String>,
     /// `--clean-env`.
     pub clean_env: bool,
     /// `--json`.
@@ -115,6 +125,28 @@ pub fn parse_args(argv: &[String], own: &[Opt]) -> Result<Args, String> {
                 let ip = ip.parse().map_err(|_| format!("--resolve wants NAME=IP, {ip:?} is not an IP address"))?;
                 a.resolve.push((name, ip));
             }
+            "--from" => {
+                let s = value("--from")?;
+                let (fmt, path) = s.split_once(':').unwrap_or((s.as_str(), ""));
+                let fmt: noproxy::sources::Format = fmt.parse()?;
+                if path.is_empty() && fmt != noproxy::sources::Format::Env {
+                    return Err(format!("--from {fmt} needs a path: --from {fmt}:PATH"));
+                }
+                a.from.push((fmt, path.to_owned()));
+            }
+            "--docker-host" => a.docker_host = Some(value("--docker-host")?),
+            "--docker-env" => a.docker_env.push(value("--docker-env")?),
+            "--docker-build-arg" => {
+                let s = value("--docker-build-arg")?;
+                a.docker_build_args.push(kv("--docker-build-arg", &s)?);
+            }
+            "--docker-mode" => {
+                let m = value("--docker-mode")?;
+                if !["run", "buildx", "classic-build"].contains(&m.as_str()) {
+                    return Err(format!("--docker-mode wants run, buildx or classic-build, got {m:?}"));
+                }
+                a.docker_mode = Some(m);
+            }
             "--clean-env" => a.clean_env = true,
             "--json" => a.json = true,
             "--show-credentials" => a.show_credentials = true,
@@ -178,7 +210,103 @@ pub fn decision_json(d: &Decision, show_credentials: bool) -> Map<String, Value>
     m
 }
 
+/// The environment the options describe, or exit with status 1 and a message naming the file,
+/// line and column when a `--from` file cannot be read.
 pub fn build_env(a: &Args) -> ProxyEnv {
+    match try_build_env(a) {
+        Ok(env) => env,
+        Err(e) => {
+            eprintln!("noproxy-check: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Read one `--from` source: `env` without a path is this process's environment.
+pub fn read_source(fmt: noproxy::sources::Format, path: &str) -> Result<noproxy::sources::Imported, String> {
+    use noproxy::sources::{import, Format, Imported};
+    if fmt == Format::Env && (path.is_empty() || path == "-") {
+        let (env, diags) = ProxyEnv::from_process();
+        for d in diags {
+            eprintln!("noproxy-check: warning: {d}");
+        }
+        return Ok(Imported { env, findings: vec![] });
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        format!("{path}:{line}: not valid UTF-8")
+    })?;
+    import(fmt, &text, path).map_err(|e| e.to_string())
+}
+
+/// A `docker-config` source as the container or build sees it (`--docker-host`,
+/// `--docker-env`, `--docker-mode`, `--docker-build-arg`). The docker CLI's own environment for
+/// `-e NAME` pass-through is this process's.
+fn container_source(a: &Args, path: &str) -> Result<noproxy::sources::Imported, String> {
+    use noproxy::sources::docker::{buildkit_run_env, DockerConfig, DEFAULT_DAEMON_HOST};
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+    let cfg = DockerConfig::parse(&text, path).map_err(|e| e.to_string())?;
+    let host = a.docker_host.as_deref().unwrap_or(DEFAULT_DAEMON_HOST);
+    let mut env = ProxyEnv::new();
+    match a.docker_mode.as_deref().unwrap_or("run") {
+        "buildx" => env = buildkit_run_env(&cfg.buildx_build_args(host, &a.docker_build_args)),
+        "classic-build" => {
+            for v in cfg.classic_build_args(host, &a.docker_build_args) {
+                env.push(v);
+            }
+        }
+        _ => {
+            let (cli, _) = ProxyEnv::from_process();
+            env = cfg.run_env(host, &[], &a.docker_env, &cli);
+        }
+    }
+    Ok(noproxy::sources::Imported { env, findings: vec![] })
+}
+
+/// Like [`build_env`], returning the error instead of exiting. Sources apply in this order:
+/// the process environment (unless `--clean-env`, or `--from` is given), each `--from` in
+/// order (a later value of the same name wins), then `-e`.
+pub fn try_build_env(a: &Args) -> Result<ProxyEnv, String> {
+    if !a.from.is_empty() {
+        let mut env = ProxyEnv::new();
+        // Every source is read, so that every unreadable file is reported at once.
+        let mut errors = vec![];
+        for (fmt, path) in &a.from {
+            let got = if *fmt == noproxy::sources::Format::DockerConfig {
+                container_source(a, path)
+            } else {
+                read_source(*fmt, path)
+            };
+            match got {
+                Ok(got) => {
+                    for f in &got.findings {
+                        eprintln!("noproxy-check: {fmt}: {f}");
+                    }
+                    noproxy::sources::overlay(&mut env, &got.env);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.join("\nnoproxy-check: "));
+        }
+        for (k, v) in &a.env {
+            env.set(k, v);
+        }
+        for (k, v) in &a.properties {
+            env.set_property(k, v);
+        }
+        for (k, ip) in &a.resolve {
+            env.add_host(k, *ip);
+        }
+        return Ok(env);
+    }
+    Ok(build_env_plain(a))
+}
+
+fn build_env_plain(a: &Args) -> ProxyEnv {
     let mut env = if a.clean_env {
         ProxyEnv::new()
     } else {

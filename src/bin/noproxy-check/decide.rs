@@ -23,6 +23,15 @@ pub fn run(a: Args) -> ExitCode {
                 let d = p.decide(url);
                 let mut m = decision_json(&d, a.show_credentials);
                 m.insert("url".into(), json!(noproxy::Target::parse(url).to_string()));
+                m.insert(
+                    "sources".into(),
+                    Value::Array(
+                        sources(&env, &d)
+                            .into_iter()
+                            .map(|(n, p, l)| json!({"variable": n, "path": p, "line": l}))
+                            .collect(),
+                    ),
+                );
                 results.push(Value::Object(m));
             }
         }
@@ -48,7 +57,36 @@ pub fn run(a: Args) -> ExitCode {
             if writeln!(out, "  {text}").is_err() {
                 return ExitCode::from(1);
             }
+            for (name, path, line) in sources(&env, &d) {
+                if writeln!(out, "    {name} was read from {path}:{line}").is_err() {
+                    return ExitCode::from(1);
+                }
+            }
         }
     }
     ExitCode::SUCCESS
+}
+
+/// For the variables a decision used (the proxy variable and the NO_PROXY read), where each
+/// came from when it was read from a file: `(name, path, line)`.
+fn sources(env: &noproxy::ProxyEnv, d: &noproxy::Decision) -> Vec<(String, String, u32)> {
+    let mut names: Vec<&str> = d
+        .explanation
+        .variables
+        .iter()
+        .filter(|v| v.status == noproxy::VarStatus::Used)
+        .map(|v| v.name.as_str())
+        .collect();
+    if let Some(np) = &d.explanation.no_proxy {
+        names.push(&np.variable);
+    }
+    let mut out: Vec<(String, String, u32)> = vec![];
+    for n in names {
+        if let Some(noproxy::Provenance::File { path, line }) = env.var(n).map(|v| &v.provenance) {
+            if !out.iter().any(|(x, _, _)| x == n) {
+                out.push((n.to_owned(), path.clone(), *line));
+            }
+        }
+    }
+    out
 }

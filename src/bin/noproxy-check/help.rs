@@ -13,6 +13,11 @@ pub const COMMON: &[(&str, &str)] = &[
     ("-D, --property NAME=VALUE", "set a JVM system property (repeatable; java flavor only)"),
     ("--resolve NAME=IP", "make NAME resolve to IP (repeatable; flavors that resolve names)"),
     ("--clean-env", "start from an empty environment instead of the process one"),
+    ("--from FORMAT:PATH", "read variables from a file (repeatable; see README: env, dotenv, systemd, ...)"),
+    ("--docker-host HOST", "docker-config source: the daemon host whose proxies block applies"),
+    ("--docker-env NAME[=VALUE]", "docker-config source: a `docker run -e` flag (repeatable)"),
+    ("--docker-mode MODE", "docker-config source: run, buildx or classic-build"),
+    ("--docker-build-arg NAME=VALUE", "docker-config source: a build argument (repeatable)"),
     ("--json", "machine-readable output (schema named in the field \"schema\")"),
     ("--show-credentials", "print proxy credentials instead of *** (decide, batch, diff, record)"),
     ("-h, --help", "help (for a subcommand: noproxy-check SUB --help)"),
@@ -145,6 +150,36 @@ EXAMPLES:
         -e NO_PROXY=docker:2375,docker:2376 https://docker:2376/ > dind.scenario
 
 EXIT: 0 success, 1 I/O error, 2 usage error",
+    ),
+    (
+        "render",
+        "write the environment as a configuration file",
+        "USAGE: noproxy-check render --to FORMAT [--from FORMAT:PATH]... [OPTIONS]
+
+FORMAT: systemd, daemon-json, docker-config, runner-toml, gitlab-ci, shell, dotenv. Writes
+credentials (its job is to write configuration) and warns on stderr when it does.
+
+EXAMPLES:
+    noproxy-check render --clean-env -e HTTPS_PROXY=http://172.17.0.1:3128 \\
+        -e NO_PROXY=docker,localhost --to runner-toml
+    noproxy-check render --from systemd:/etc/systemd/system/docker.service.d/http-proxy.conf --to daemon-json
+
+EXIT: 0 success, 1 a --from file cannot be read, 2 usage error",
+    ),
+    (
+        "retry-delay",
+        "GitLab Runner's wait after an HTTP 429 with these headers",
+        "USAGE: noproxy-check retry-delay --header 'Name: value'... [--now DATE] [--attempt N] [--json]
+
+RateLimit-ResetTime (HTTP-date), else Retry-After (seconds), else the default interval; the
+rules and GitLab Runner's constants are in spec.md.
+
+EXAMPLES:
+    noproxy-check retry-delay -H 'Retry-After: 30'
+    noproxy-check retry-delay -H 'RateLimit-ResetTime: Wed, 21 Oct 2015 07:28:00 GMT' \\
+        --now 'Wed, 21 Oct 2015 07:27:30 GMT'
+
+EXIT: 0 success, 2 usage error",
     ),
     (
         "completions",

@@ -12,6 +12,8 @@ mod fmt;
 mod help;
 mod lint;
 mod record;
+mod render;
+mod retry_delay;
 mod test;
 
 use common::{parse_args, usage_error};
@@ -37,6 +39,10 @@ USAGE:
     noproxy-check completions bash|zsh|fish shell completion script
     noproxy-check man                       the man page (roff)
     noproxy-check help SUBCOMMAND           help for one subcommand (also SUB --help)
+    noproxy-check render --to FORMAT        write the environment as FORMAT: systemd, daemon-json,
+                                            docker-config, runner-toml, gitlab-ci, shell, dotenv
+    noproxy-check retry-delay --header 'Name: value'... [--now DATE] [--attempt N]
+                                            GitLab Runner's wait after a 429 with these headers
 
 OPTIONS:
     -f, --flavor ID      flavor to ask (repeatable; default: go docker curl, and for
@@ -47,6 +53,16 @@ OPTIONS:
     -D, --property NAME=VALUE  set a JVM system property (repeatable; java flavor only)
         --resolve NAME=IP      make NAME resolve to IP (repeatable; flavors that resolve)
         --show-credentials     record: keep credentials instead of writing ***
+        --from FORMAT:PATH
+                         read variables from a file (repeatable; later files win; replaces the
+                         process environment unless `--from env` is given). FORMAT: env, dotenv,
+                         systemd, systemctl-show, daemon-json, docker-config, runner-toml,
+                         cntlm, gitlab-ci. Decisions name the file and line a value came from.
+        --docker-host HOST, --docker-env NAME[=VALUE], --docker-mode run|buildx|classic-build,
+        --docker-build-arg NAME=VALUE
+                         how a docker-config source is turned into a container's environment:
+                         the daemon host (default unix:///var/run/docker.sock), the `docker run
+                         -e` flags, or the environment a build's RUN steps see
         --json           machine-readable output (schema in README, field \"schema\")
     -h, --help           this help
     -V, --version        version
@@ -71,6 +87,8 @@ EXIT CODES:
     fix:  0 every intent expressed for every flavor, 1 some cannot be, 2 usage error
     test: 0 every expectation holds, 1 one failed, 2 a scenario file does not parse
     fmt --check: 1 a file would change
+    render, retry-delay: 0 success, 2 usage error
+    --from FORMAT:PATH that cannot be read: 1 (message gives file:line:column)
 ";
 
 /// A subcommand: its name, its own options and its entry point.
@@ -91,6 +109,8 @@ const SUBS: &[Sub] = &[
     Sub { name: "test", opts: test::OPTS, run: test::run },
     Sub { name: "fmt", opts: fmt::OPTS, run: fmt::run },
     Sub { name: "record", opts: &[], run: record::run },
+    Sub { name: "render", opts: &[common::Opt { names: &["--to"], takes_value: true }], run: render::run },
+    Sub { name: "retry-delay", opts: retry_delay::OPTS, run: retry_delay::run },
     Sub { name: "completions", opts: &[], run: completions },
     Sub { name: "man", opts: &[], run: man },
 ];

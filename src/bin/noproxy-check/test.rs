@@ -60,7 +60,12 @@ impl SourceLoader for FileLoader {
                 parse_env_file(path, &text)
             }
             other => {
-                Err(format!("source format {other:?} is not supported by this build of noproxy-check (supported: env)"))
+                // Every format of `noproxy::sources` (`--from` formats), path relative to the
+                // scenario file; provenance names the path as written in the scenario.
+                let fmt: noproxy::sources::Format = other.parse()?;
+                let full = self.dir.join(path);
+                let text = fs::read_to_string(&full).map_err(|e| format!("cannot read {}: {e}", full.display()))?;
+                noproxy::sources::import(fmt, &text, path).map(|i| i.env).map_err(|e| e.to_string())
             }
         }
     }
