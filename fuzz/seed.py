@@ -32,4 +32,19 @@ for path in sorted(glob.glob(os.path.join(ROOT, "tests/conformance/cases/*.jsonl
         put("decide", data)
         put("lint", data)
         put("target_parse", url.encode("utf-8", "surrogatepass"))
+        put("matcher_equiv", data)
+        vals = [v for v in env.values()][:8]
+        put("render_roundtrip", "\x1f".join(vals).encode("utf-8", "surrogatepass"))
+
+# Source files and scenario files shipped as examples and test fixtures.
+for path in sorted(glob.glob(os.path.join(ROOT, "examples/**/*"), recursive=True) +
+                   glob.glob(os.path.join(ROOT, "tests/sources/**/*"), recursive=True)):
+    if not os.path.isfile(path) or os.path.getsize(path) > 65536:
+        continue
+    data = open(path, "rb").read()
+    if path.endswith(".scenario"):
+        put("scenario", data)
+        continue
+    for sel in range(16):  # every format selector: each file is tried as every format
+        put("sources", bytes([sel]) + data)
 print({t: len(os.listdir(os.path.join(out, t))) for t in os.listdir(out)})

@@ -39,5 +39,9 @@ fn bodies_accept_hostile_shapes() {
         bodies::decide(data);
         bodies::target_parse(data);
         bodies::lint(data);
+        bodies::sources(data);
+        bodies::render_roundtrip(data);
+        bodies::scenario(data);
+        bodies::matcher_equiv(data);
     }
 }

@@ -115,3 +115,74 @@ pub fn lint(data: &[u8]) {
     let p = noproxy::lint::portable(&np, &flavors);
     assert!(p.unmet.len() <= p.original_unmet.len(), "{np:?} -> {:?}", p.rewritten);
 }
+
+/// Every source format: importing arbitrary text never panics; every imported value's
+/// provenance line lies inside the text.
+pub fn sources(data: &[u8]) {
+    let Some((&sel, rest)) = data.split_first() else { return };
+    let formats = noproxy::sources::FORMATS;
+    let (_, fmt) = formats[sel as usize % formats.len()];
+    let text = String::from_utf8_lossy(rest);
+    // A "line" is a newline-separated line, or a NUL-separated entry (the env format reads
+    // /proc/PID/environ too).
+    let lines = text.split(['\n', '\0']).count() as u32 + 1;
+    if let Ok(got) = noproxy::sources::import(fmt, &text, "fuzz") {
+        for v in got.env.vars() {
+            if let noproxy::Provenance::File { line, .. } = v.provenance {
+                assert!(line >= 1 && line <= lines, "{fmt}: line {line} of {lines}");
+            }
+        }
+    }
+}
+
+/// render → import gives back the same variables for the formats that round-trip exactly
+/// (shell, dotenv, systemd, gitlab-ci; the Docker JSON formats keep fixed spellings).
+pub fn render_roundtrip(data: &[u8]) {
+    use noproxy::sources::render::{render, Target as R};
+    use noproxy::sources::{import, Format};
+    const NAMES: [&str; 8] =
+        ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "ftp_proxy"];
+    let text = String::from_utf8_lossy(data);
+    let mut env = ProxyEnv::new();
+    for (i, v) in text.split('\u{1f}').take(NAMES.len()).enumerate() {
+        if v.contains('\0') {
+            return; // no file format can carry NUL
+        }
+        env.set(NAMES[i], v);
+    }
+    let pairs =
+        |e: &ProxyEnv| e.vars().iter().map(|v| (v.name.clone(), v.value.clone())).collect::<Vec<(String, String)>>();
+    for (t, f) in [
+        (R::Shell, Format::Dotenv),
+        (R::Dotenv, Format::Dotenv),
+        (R::Systemd, Format::Systemd),
+        (R::GitlabCi, Format::GitlabCi),
+    ] {
+        let r = render(t, &env);
+        let back =
+            import(f, &r.text, "rendered").unwrap_or_else(|e| panic!("{t:?}: rendered text does not import: {e}"));
+        assert_eq!(pairs(&back.env), pairs(&env), "{t:?}");
+    }
+}
+
+/// Scenario files: parsing never panics; print ∘ parse is a fixed point (parse(print(f)) == f,
+/// and printing twice gives the same text).
+pub fn scenario(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(f) = noproxy::scenario::parse("fuzz.scenario", &text) {
+        let printed = noproxy::scenario::print(&f);
+        let again = noproxy::scenario::parse("fuzz.scenario", &printed).expect("printed scenario parses");
+        assert!(again == f, "parse(print(f)) != f for {text:?}");
+        assert_eq!(noproxy::scenario::print(&again), printed);
+    }
+}
+
+/// Compiled matcher ≡ reference scan: every flavor gives the same whole `Decision` both ways.
+pub fn matcher_equiv(data: &[u8]) {
+    let (np, url, proxy, sel) = split(data);
+    let env = env_for(&np, &proxy, sel);
+    for f in flavors() {
+        let p = f.prepare(&env);
+        assert_eq!(p.decide(&url), p.decide_reference(&url), "{f}: compiled and reference differ");
+    }
+}
