@@ -171,6 +171,23 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, in declaration order (for documentation checks and tooling).
+    pub const ALL: &'static [Rule] = &[
+        Rule::NoProxyMatch,
+        Rule::NoProxyAll,
+        Rule::Localhost,
+        Rule::Loopback,
+        Rule::NoProxyVariable,
+        Rule::SchemeNotProxied,
+        Rule::ProxyVariable,
+        Rule::Cgi,
+        Rule::InvalidProxyIgnored,
+        Rule::InvalidProxy,
+        Rule::InvalidUrl,
+        Rule::NoHost,
+        Rule::ResolvedLoopback,
+    ];
+
     /// The stable name (`no_proxy_match`, …).
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -363,5 +380,33 @@ impl fmt::Display for Decision {
             write!(f, "\n  note: {n}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::Rule;
+
+    /// Adding a variant breaks this exhaustive match until `Rule::ALL` is updated too.
+    #[test]
+    fn all_lists_every_rule() {
+        for r in Rule::ALL {
+            match r {
+                Rule::NoProxyMatch
+                | Rule::NoProxyAll
+                | Rule::Localhost
+                | Rule::Loopback
+                | Rule::NoProxyVariable
+                | Rule::SchemeNotProxied
+                | Rule::ProxyVariable
+                | Rule::Cgi
+                | Rule::InvalidProxyIgnored
+                | Rule::InvalidProxy
+                | Rule::InvalidUrl
+                | Rule::NoHost
+                | Rule::ResolvedLoopback => {}
+            }
+        }
+        assert_eq!(Rule::ALL.len(), 13);
     }
 }

@@ -27,6 +27,11 @@ pub enum Provenance {
 
 /// One environment variable as written: name in its original spelling, value byte-exact
 /// (set-but-empty is `Some("")`-like: an empty `value`; unset variables are simply absent).
+///
+/// `Debug` redacts credentials. The serde form (feature `serde`) is a faithful data format for
+/// storing and exchanging environments and therefore carries values **unredacted**; noproxy's
+/// own outputs never serialize it (they serialize [`crate::Explanation`], whose values are
+/// redacted).
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct EnvVar {

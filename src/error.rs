@@ -5,6 +5,7 @@ use std::fmt;
 /// What kind of mistake.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum ErrorKind {
     /// No flavor family has this name.
     UnknownFlavor,
@@ -18,6 +19,7 @@ pub enum ErrorKind {
 
 /// An error with the input it concerns.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Error {
     kind: ErrorKind,
     input: String,

@@ -71,6 +71,7 @@ const NONE: u32 = u32::MAX;
 /// How names are compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Case {
     /// Byte for byte (the flavor has already folded case on both sides).
     Sensitive,

@@ -215,6 +215,7 @@ pub fn go_atoi(s: &str) -> Option<i64> {
 
 /// A parsed HTTP-date.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct HttpDate {
     /// Seconds since the Unix epoch (the clock reading taken as UTC).
     pub unix: i64,

@@ -28,6 +28,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
 /// How curl treats blanks between NO_PROXY entries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Blanks {
     /// Space (and tab since 7.86) separate entries like commas.
     Separate,
@@ -40,6 +41,7 @@ pub enum Blanks {
 /// The knobs that changed over curl's history. Each field names its spec rule.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CurlRules {
     /// R-CURL-LEGACY-1: ≤ 7.85 `check_noproxy` in url.c: string tail match for every host,
     /// separators `,` and space only, no CIDR.

@@ -51,6 +51,7 @@ pub const ENGINE_GO: &[(&str, &str)] = &[
 /// What the Docker flavor knows about one engine release.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DockerRules {
     /// The Go release the engine and CLI were built with.
     pub go_version: Version,

@@ -31,6 +31,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
 /// How Go reads NO_PROXY.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum GoNoProxy {
     /// Go ≤ 1.10 `useProxy`: `*` only as the whole value, ports stripped and ignored,
     /// `.x` also matches `x`, string comparison only (R-GO-NP-5, R-GO-ENTRY-7, R-GO-MATCH-8).
@@ -43,6 +44,7 @@ pub enum GoNoProxy {
 /// The knobs that changed over Go's history. Each field names its spec rule.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct GoRules {
     /// R-GO-NP-1, R-GO-NP-5, R-GO-ENTRY-7.
     pub no_proxy: GoNoProxy,

@@ -80,6 +80,38 @@ impl FromStr for Version {
     }
 }
 
+/// Serialized as its dotted form (`"1.19.0"`); deserialized with [`FromStr`].
+#[cfg(feature = "serde")]
+impl serde::Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serialized as its ID (`"curl@7.88.1"`); deserialized with [`FromStr`].
+#[cfg(feature = "serde")]
+impl serde::Serialize for Flavor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.id)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Flavor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Parse a version literal in a `const` table (panics only on a typo in our own tables,
 /// which the `timelines_parse` test catches).
 pub(crate) fn v(s: &str) -> Version {
@@ -158,6 +190,7 @@ pub enum Family {
 
 /// Everything about a family that the catalogue lists.
 #[derive(Clone, Copy, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct FamilyInfo {
     /// The family.
     pub family: Family,
@@ -194,6 +227,7 @@ pub const FAMILIES: &[FamilyInfo] = &[
 /// The rules of one flavor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Rules {
     /// Go.
     Go(GoRules),

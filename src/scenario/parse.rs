@@ -11,6 +11,7 @@ use crate::secret::redact_value;
 
 /// A syntax error at `file:line:column`, saying what was expected.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ParseError {
     /// The file name given to [`parse`].
     pub file: String,

@@ -17,6 +17,7 @@ pub const DOCKER0_DEFAULT: &str = "172.17.0.1";
 
 /// One `Listen` entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Listen {
     /// The address cntlm binds (`None`: none written; see [`Listen::bind`]).
     pub addr: Option<String>,
@@ -40,6 +41,7 @@ impl Listen {
 
 /// What `cntlm.conf` says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CntlmConf {
     /// `Listen` entries in order.
     pub listen: Vec<Listen>,

@@ -46,6 +46,7 @@ pub const MAX_DEPTH: usize = 64;
 /// The formats noproxy reads (`--from FORMAT:PATH`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Format {
     /// An environment block: `NAME=value` per line as `env` prints it, or NUL-separated as in
     /// `/proc/PID/environ`. No quoting at all.
@@ -107,6 +108,7 @@ impl FromStr for Format {
 
 /// A file noproxy cannot read: where (1-based line and column, in characters) and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SourceError {
     /// Path label as given.
     pub path: String,

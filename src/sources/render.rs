@@ -13,6 +13,7 @@ use super::{gitlab_ci, json, shell, systemd, toml};
 /// The formats noproxy writes (`render --to FORMAT`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Target {
     /// A systemd drop-in (`[Service]` `Environment=`).
     Systemd,
