@@ -235,14 +235,19 @@ fn explain_disagreement(cells: &[Cell]) -> (String, Cause) {
         let mut readings: Vec<(String, Vec<String>)> = Vec::new();
         for c in cells {
             let how = match matched(&c.decision) {
-                Some((m, e)) if m.span == eref.span && m.variable == eref.variable => {
+                Some((m, e))
+                    if m.variable == eref.variable && m.span.start < eref.span.end && eref.span.start < m.span.end =>
+                {
                     format!("match it as {}", e.meaning())
+                }
+                Some((m, e)) if m.text.trim_start_matches(['.', '*']) == eref.text.trim_start_matches(['.', '*']) => {
+                    format!("match it in {} as {}", m.variable, e.meaning())
                 }
                 Some((m, _)) => format!("match another entry {:?}", m.text),
                 None => match reading_of(&c.decision, &eref) {
                     Some(r) if r.starts_with("reads ") || r.starts_with("does not") => r.replacen("reads", "read", 1),
                     Some(r) => format!("read it as {r} and do not match (rule {})", c.decision.explanation.rule),
-                    None => format!("read no NO_PROXY (rule {})", c.decision.explanation.rule),
+                    None => format!("never get to NO_PROXY (rule {})", c.decision.explanation.rule),
                 },
             };
             let how = how.replace("does not read", "do not read");

@@ -82,7 +82,23 @@ fn write_json(out: &mut impl Write, d: &analysis::Diff, only: bool, show: bool) 
 
 fn write_text(out: &mut impl Write, d: &analysis::Diff, only: bool, explain: bool) -> io::Result<()> {
     let st = Style::stdout();
-    let cell_text = |c: &analysis::Cell| c.verdict.to_string();
+    // With a single proxy endpoint in the whole matrix, cells say just `proxy` (named once below).
+    let mut endpoints: Vec<&str> = d
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter_map(|c| match &c.verdict {
+            analysis::Verdict::Proxy { endpoint } => Some(endpoint.as_str()),
+            _ => None,
+        })
+        .collect();
+    endpoints.sort_unstable();
+    endpoints.dedup();
+    let short = endpoints.len() == 1;
+    let cell_text = |c: &analysis::Cell| match &c.verdict {
+        analysis::Verdict::Proxy { .. } if short => "proxy".to_owned(),
+        v => v.to_string(),
+    };
     let url_w = d.rows.iter().map(|r| r.url.chars().count()).max().unwrap_or(3).clamp(3, 60);
     let widths: Vec<usize> = (0..d.flavors.len())
         .map(|i| {
@@ -114,6 +130,9 @@ fn write_text(out: &mut impl Write, d: &analysis::Diff, only: bool, explain: boo
                 writeln!(out, "      {}", c.decision.to_string().replace('\n', "\n      "))?;
             }
         }
+    }
+    if short {
+        writeln!(out, "\nproxy = {}", endpoints[0])?;
     }
     if d.causes.is_empty() {
         writeln!(out, "\n{}", st.green(&format!("all {} flavors agree on {} URLs", d.flavors.len(), d.rows.len())))?;
