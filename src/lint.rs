@@ -655,6 +655,19 @@ impl Portable {
     pub fn exact(&self) -> bool {
         self.unmet.is_empty()
     }
+    /// The weighted probe failures of the rewrite: a missed "must go direct" counts 2, a
+    /// missed "must use the proxy" 1 (the weights the rewrite is chosen by).
+    pub fn cost(&self) -> usize {
+        cost(&self.unmet)
+    }
+    /// The same for the original value. The rewrite never costs more.
+    pub fn original_cost(&self) -> usize {
+        cost(&self.original_unmet)
+    }
+}
+
+fn cost(unmet: &[Unmet]) -> usize {
+    unmet.iter().map(|u| if u.want_direct { 2 } else { 1 }).sum()
 }
 
 fn intent_of(raw: &str) -> (IntentKind, Vec<Probe>, Vec<Vec<String>>) {
@@ -759,8 +772,9 @@ fn check(list: &str, flavors: &[Flavor], probes: &[Probe]) -> Vec<Unmet> {
 }
 
 /// Rewrite `no_proxy` so that every flavor in `targets` reads each entry as intended (see
-/// [`IntentKind`]): for each entry the shortest candidate spelling that meets the most probes
-/// (a missed "must go direct" counts double), then the whole rewrite re-checked.
+/// [`IntentKind`]): for each entry the shortest candidate spelling (the entry as written
+/// included) that meets the most probes (a missed "must go direct" counts double), then the
+/// whole rewrite re-checked — and never returned if it costs more than the value as written.
 ///
 /// ```
 /// use noproxy::{lint, Flavor};
@@ -773,11 +787,17 @@ pub fn portable(no_proxy: &str, targets: &[Flavor]) -> Portable {
     let mut intents = Vec::new();
     let mut all_probes = Vec::new();
     for (text, span) in comma_tokens(no_proxy) {
-        let (kind, probes, candidates) = intent_of(&text);
+        let (kind, probes, mut candidates) = intent_of(&text);
+        // The entry as written competes too (last, so a tie goes to a portable spelling): no
+        // intent is ever spelled worse than the user spelled it.
+        let written = vec![text.trim().to_owned()];
+        if !text.trim().is_empty() && !candidates.contains(&written) {
+            candidates.push(written);
+        }
         let mut best: Option<(i64, Vec<String>, Vec<Unmet>)> = None;
         for c in candidates {
             let unmet = if probes.is_empty() { vec![] } else { check(&c.join(","), targets, &probes) };
-            let score = -(unmet.iter().map(|u| if u.want_direct { 2 } else { 1 }).sum::<i64>());
+            let score = -(cost(&unmet) as i64);
             if best.as_ref().is_none_or(|(s, b, _)| score > *s || (score == *s && c.len() < b.len())) {
                 best = Some((score, c, unmet));
             }
@@ -789,9 +809,15 @@ pub fn portable(no_proxy: &str, targets: &[Flavor]) -> Portable {
     let mut seen = std::collections::HashSet::new();
     let rewritten: Vec<String> =
         intents.iter().flat_map(|i| i.spelling.iter().cloned()).filter(|s| seen.insert(s.clone())).collect();
-    let rewritten = rewritten.join(",");
-    let unmet = check(&rewritten, targets, &all_probes);
+    let mut rewritten = rewritten.join(",");
+    let mut unmet = check(&rewritten, targets, &all_probes);
     let original_unmet = check(no_proxy, targets, &all_probes);
+    if cost(&unmet) > cost(&original_unmet) {
+        // Entries interact (a `*` among them, say): keep the value as written rather than
+        // propose something worse.
+        rewritten = no_proxy.to_owned();
+        unmet = original_unmet.clone();
+    }
     Portable { original: no_proxy.to_owned(), rewritten, intents, original_unmet, unmet }
 }
 

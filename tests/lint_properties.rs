@@ -40,7 +40,7 @@ proptest! {
         let fl = flavors();
         let p = portable(&value, &fl);
         prop_assert_eq!(p.intents.len(), value.split(',').count());
-        prop_assert!(p.unmet.len() <= p.original_unmet.len(), "{:?} -> {:?}: {:?}", value, p.rewritten, p.unmet);
+        prop_assert!(p.cost() <= p.original_cost(), "{:?} -> {:?}: {:?}", value, p.rewritten, p.unmet);
         prop_assert!(!p.rewritten.contains(' ') || entries.iter().any(|e| e.trim().contains(' ')));
     }
 
