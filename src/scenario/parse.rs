@@ -285,7 +285,9 @@ impl Parser<'_> {
                 return Ok(());
             }
             Some('#') => {
-                let text = lx.s[lx.pos + 1..].trim_end_matches([' ', '\t']).to_owned();
+                // Trailing blanks and carriage returns are not part of a comment (a printed CR before
+                // the newline would be read back as a CRLF line end).
+                let text = lx.s[lx.pos + 1..].trim_end_matches([' ', '\t', '\r']).to_owned();
                 match &mut self.check {
                     Some(c) if indented => c.lines.push(CheckLine::Comment(text)),
                     _ => {
