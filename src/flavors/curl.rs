@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::matching::{idna_ascii, prefix_eq, Eval};
+use super::matching::{idna_ascii, percent_decode_bytes, prefix_eq, Eval};
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
@@ -683,7 +683,9 @@ fn read_url(r: &CurlRules, target: &Target) -> Result<(String, HostView), Decisi
         (text, Some(IpAddr::V6(a)))
     } else {
         // The host is URL-decoded, then checked (R-CURL-MATCH-1).
-        let raw = &percent_decode(raw).ok_or_else(|| bad("bad host name"))?;
+        let raw = &percent_decode_bytes(raw, true)
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(|| bad("bad host name"))?;
         if raw.bytes().any(|b| b" \r\n\t/:#?!@{}[]\\$'\"^`*<>=;,+&()%".contains(&b) || b < 0x20) {
             return Err(bad("bad host name"));
         }
@@ -696,28 +698,6 @@ fn read_url(r: &CurlRules, target: &Target) -> Result<(String, HostView), Decisi
         }
     };
     Ok((scheme, HostView { host, ip, port }))
-}
-
-/// `%XX` decoding; `None` for a malformed escape or a result that is not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    if !s.contains('%') {
-        return Some(s.to_owned());
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
-            let (h, l) = (hex(b.get(i + 1))?, hex(b.get(i + 2))?);
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 enum ProxyError {

@@ -150,32 +150,9 @@ fn read_url(url: &str) -> Result<(String, String), String> {
         }
         let h = after.rfind(':').map_or(after, |i| &after[..i]);
         // A host that is not a server-based name comes from getAuthority(), which decodes %XX.
-        percent_decode(h)
+        String::from_utf8_lossy(&super::matching::percent_decode_bytes(h, false).unwrap_or_default()).into_owned()
     };
     Ok((scheme.to_owned(), host))
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_owned();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
-        match (b[i], hex(b.get(i + 1)), hex(b.get(i + 2))) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `disjunctToRegex` + `Pattern.matches` for one lower-cased disjunct (R-JAVA-NP-2).

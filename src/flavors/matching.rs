@@ -50,3 +50,34 @@ pub(crate) enum Eval {
     /// The linear scan over the parsed entries, kept as the reference semantics.
     Reference,
 }
+
+/// `%XX` decoding shared by the flavors' URL readers. `strict`: a malformed escape makes the
+/// result `None` (curl); otherwise it is kept as written (wget's `url_unescape`, Java's URI
+/// decoding, the Rust `url` crate). Bytes out; each caller decides how to treat non-UTF-8.
+pub(crate) fn percent_decode_bytes(s: &str, strict: bool) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
+    while i < b.len() {
+        if b[i] == b'%' {
+            match (hex(b.get(i + 1)), hex(b.get(i + 2))) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ if strict => return None,
+                _ => {}
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    Some(out)
+}
+
+/// Lenient `%XX` decoding to UTF-8 (`None` when the result is not UTF-8).
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
+    String::from_utf8(percent_decode_bytes(s, false)?).ok()
+}

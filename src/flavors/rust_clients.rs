@@ -726,7 +726,7 @@ fn ureq_parse_proxy(val: &str, var: &str) -> Option<Chosen> {
     };
     // username/password must percent-decode to UTF-8.
     if let Some(u) = userinfo {
-        percent_decode(u)?;
+        super::matching::percent_decode(u)?;
     }
     let scheme = uri.scheme.unwrap_or("http").to_ascii_lowercase();
     let (scheme, default) = match scheme.as_str() {
@@ -744,25 +744,6 @@ fn ureq_parse_proxy(val: &str, var: &str) -> Option<Chosen> {
         proxy: ProxyUrl::new(scheme, userinfo.map(str::to_owned), strip_brackets(host), port),
         variable: var.into(),
     })
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
-        if b[i] == b'%' {
-            if let (Some(h), Some(l)) = (hex(b.get(i + 1)), hex(b.get(i + 2))) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
 }
 
 /// reqwest 0.12.15 `IntoProxyScheme` + `ProxyScheme::parse` (R-REQWEST-OLD-4).

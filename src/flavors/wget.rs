@@ -334,33 +334,13 @@ fn parse_url(url: &str) -> Result<(&'static str, String, u16, Option<String>), S
     // Non-ASCII bytes reach url_parse percent-encoded (reencode_escapes), so IDN goes together
     // with %XX decoding.
     if host.contains('%') || !host.is_ascii() {
-        let decoded = percent_decode(&host).ok_or("invalid host name")?;
+        let decoded = super::matching::percent_decode(&host).ok_or("invalid host name")?;
         if decoded.chars().any(char::is_control) {
             return Err("invalid host name".into());
         }
         host = idna_ascii(&decoded).unwrap_or(decoded).to_ascii_lowercase();
     }
     Ok((scheme, host, port, userinfo))
-}
-
-/// `%XX` decoding (a malformed escape is kept as it is, as `url_unescape` does).
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
-        if b[i] == b'%' {
-            if let (Some(h), Some(l)) = (hex(b.get(i + 1)), hex(b.get(i + 2))) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The command-line URL (R-WGET-URL-1): shorthand rewritten, then `url_parse`.
