@@ -12,8 +12,11 @@
 //! | `name` and its subdomains       | [`name`](MatcherBuilder::name) `(true, true)`  |
 //! | subdomains of `name` only       | [`name`](MatcherBuilder::name) `(false, true)` |
 //! | one IP address                  | [`ip`](MatcherBuilder::ip)                     |
-//! | an address range                | [`cidr`](MatcherBuilder::cidr)                 |
-//! | anything else (globs, regexes…) | [`fallback`](MatcherBuilder::fallback)         |
+//! | an address prefix (CIDR)        | [`cidr`](MatcherBuilder::cidr)                 |
+//! | an inclusive address range      | [`range`](MatcherBuilder::range) (as its CIDR cover) |
+//! | hosts ending with some text     | [`suffix`](MatcherBuilder::suffix) (no label boundary) |
+//! | hosts starting with some text   | [`prefix`](MatcherBuilder::prefix)             |
+//! | anything else (infix globs…)    | [`fallback`](MatcherBuilder::fallback)         |
 //!
 //! Each meaning may carry a port the entry is restricted to (compared as text: the flavor
 //! writes it the way its tool compares it). One entry may have several meanings (curl reads
@@ -24,8 +27,9 @@
 //! linear scan in list order would stop at, so explanations keep naming the original entry
 //! and its byte span:
 //!
-//! - [`Matcher::match_name`]: `all` entries, names equal to the host (apex) and names the host
-//!   ends with after a `.` (subdomains). Names are compared byte for byte, or ignoring ASCII
+//! - [`Matcher::match_name`]: `all` entries, names equal to the host (apex), names the host
+//!   ends with after a `.` (subdomains), and texts the host ends or starts with (suffix,
+//!   prefix: plain string comparison, no label boundary). Names are compared byte for byte, or ignoring ASCII
 //!   case when built with [`Case::AsciiInsensitive`]; any other normalisation (Unicode case
 //!   folding, trailing dots, IDNA, brackets) is the flavor's job, on both sides.
 //! - [`Matcher::match_ip`]: `all` entries, IP and CIDR entries containing the address, per
@@ -57,7 +61,8 @@
 //! hashes the host once, label by label from the right (a polynomial hash modulo 2⁶¹ − 1 over
 //! 7-byte chunks with a random base, so crafted entries cannot force collisions), stops after
 //! as many labels as the longest key has, and probes the table only for suffixes whose number
-//! of dots some key has; `match_ip` probes a table of (masked address, length)
+//! of dots some key has; suffix and prefix texts are hashed byte by byte from their end (or
+//! start) and probed only at the lengths some text has; `match_ip` probes a table of (masked address, length)
 //! once per prefix length present in the family (IPv4 /32 and /24 entries: two probes). Port
 //! filters are sorted per key and binary-searched.
 
@@ -326,6 +331,153 @@ impl NameTable {
     }
 }
 
+/// One suffix or prefix text in an [`AffixTable`].
+#[derive(Clone, Copy, Debug)]
+struct AffixKey {
+    hash: u64,
+    start: u32,
+    len: u32,
+    hit: Hit,
+}
+
+/// Texts a host must end (or start) with, compared as strings: a hash table keyed by a hash
+/// computed byte by byte from the text's far end, and the distinct text lengths present. A
+/// lookup walks the host once from that end and probes at each length present.
+#[derive(Clone)]
+struct AffixTable {
+    case: Case,
+    /// `true`: texts the host starts with; `false`: texts it ends with.
+    prefix: bool,
+    base: u64,
+    arena: Vec<u8>,
+    /// Power-of-two sized; `start == NONE` marks an empty cell.
+    table: Vec<AffixKey>,
+    used: usize,
+    /// Distinct text lengths present, ascending.
+    lens: Vec<u32>,
+}
+
+impl AffixTable {
+    fn new(case: Case, prefix: bool) -> Self {
+        AffixTable {
+            case,
+            prefix,
+            base: random_base(),
+            arena: Vec::new(),
+            table: Vec::new(),
+            used: 0,
+            lens: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn step(&self, h: u64, c: u8) -> u64 {
+        let c = if self.case == Case::AsciiInsensitive { c.to_ascii_lowercase() } else { c };
+        let s = mulmod(h, self.base) + u64::from(c) + 1;
+        if s >= P {
+            s - P
+        } else {
+            s
+        }
+    }
+
+    /// The hash of `text`, from its far end inwards (so that all suffixes, or all prefixes,
+    /// of a host are hashed in one pass).
+    fn hash(&self, text: &[u8]) -> u64 {
+        if self.prefix {
+            text.iter().fold(0, |h, &c| self.step(h, c))
+        } else {
+            text.iter().rev().fold(0, |h, &c| self.step(h, c))
+        }
+    }
+
+    #[inline]
+    fn find(&self, hash: u64, text: &[u8]) -> (usize, bool) {
+        let mask = self.table.len() - 1;
+        let bits = self.table.len().trailing_zeros();
+        let mut i = (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize;
+        loop {
+            let k = &self.table[i];
+            if k.start == NONE {
+                return (i, false);
+            }
+            if k.hash == hash && k.len as usize == text.len() {
+                let stored = &self.arena[k.start as usize..(k.start + k.len) as usize];
+                let eq = match self.case {
+                    Case::Sensitive => stored == text,
+                    Case::AsciiInsensitive => stored.eq_ignore_ascii_case(text),
+                };
+                if eq {
+                    return (i, true);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Position in `table` of `text`, inserted if new. `None` when the arena would exceed 4 GiB.
+    fn entry(&mut self, text: &str) -> Option<usize> {
+        if (self.used + 1) * 2 > self.table.len() {
+            let cap = (self.table.len() * 2).max(16);
+            let empty = AffixKey { hash: 0, start: NONE, len: 0, hit: NO_HIT };
+            let old = std::mem::replace(&mut self.table, vec![empty; cap]);
+            for k in old.into_iter().filter(|k| k.start != NONE) {
+                let mask = cap - 1;
+                let mut i = (k.hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - cap.trailing_zeros())) as usize;
+                while self.table[i].start != NONE {
+                    i = (i + 1) & mask;
+                }
+                self.table[i] = k;
+            }
+        }
+        let t = text.as_bytes();
+        let hash = self.hash(t);
+        let (i, found) = self.find(hash, t);
+        if !found {
+            let start = u32::try_from(self.arena.len()).ok().filter(|s| *s != NONE)?;
+            let len = u32::try_from(t.len()).ok().filter(|l| start.checked_add(*l).is_some())?;
+            match self.case {
+                Case::Sensitive => self.arena.extend_from_slice(t),
+                Case::AsciiInsensitive => self.arena.extend(t.iter().map(u8::to_ascii_lowercase)),
+            }
+            self.table[i] = AffixKey { hash, start, len, hit: NO_HIT };
+            self.used += 1;
+            if let Err(at) = self.lens.binary_search(&len) {
+                self.lens.insert(at, len);
+            }
+        }
+        Some(i)
+    }
+
+    /// The best hit among the texts `host` ends (starts) with: one pass over at most as many
+    /// bytes as the longest text, one probe per length present.
+    #[inline]
+    fn lookup(&self, host: &[u8], mut eval: impl FnMut(Hit) -> u32) -> u32 {
+        let mut best = NONE;
+        if self.used == 0 {
+            return best;
+        }
+        let (mut h, mut n) = (0u64, 0usize);
+        for &len in &self.lens {
+            let len = len as usize;
+            if len > host.len() {
+                break;
+            }
+            let part = if self.prefix { &host[..len] } else { &host[host.len() - len..] };
+            if self.prefix {
+                h = part[n..].iter().fold(h, |h, &c| self.step(h, c));
+            } else {
+                h = part[..len - n].iter().rev().fold(h, |h, &c| self.step(h, c));
+            }
+            n = len;
+            if let (i, true) = self.find(h, part) {
+                best = best.min(eval(self.table[i].hit));
+            }
+        }
+        best
+    }
+}
+
 /// One address prefix in a [`PrefixTable`].
 #[derive(Clone, Copy, Debug)]
 struct PrefixKey {
@@ -451,6 +603,8 @@ impl MatcherBuilder {
                 names: NameTable::new(case),
                 v4: PrefixTable::new(32, random_base()),
                 v6: PrefixTable::new(128, random_base()),
+                suffixes: AffixTable::new(case, false),
+                prefixes: AffixTable::new(case, true),
                 ports: Vec::new(),
                 fallback: Vec::new(),
             },
@@ -557,6 +711,58 @@ impl MatcherBuilder {
         table.table[at].hit = hit;
     }
 
+    /// Entry `entry` matches every address from `start` to `end` inclusive (both of one
+    /// family; nothing if `start > end` or the families differ), on `port` only if given.
+    /// Indexed as the smallest set of prefixes covering the range (at most 2 per bit).
+    pub fn range(&mut self, entry: usize, start: IpAddr, end: IpAddr, port: Option<&str>) {
+        let (lo, hi, width) = match (start, end) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => (u128::from(u32::from(a)), u128::from(u32::from(b)), 32u32),
+            (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b), 128),
+            _ => return,
+        };
+        let addr = |x: u128| match width {
+            32 => IpAddr::V4(std::net::Ipv4Addr::from(x as u32)),
+            _ => IpAddr::V6(std::net::Ipv6Addr::from(x)),
+        };
+        let mut at = lo;
+        while at <= hi {
+            // The largest aligned block starting at `at` that stays within `hi`.
+            let mut size = if at == 0 { width } else { at.trailing_zeros().min(width) };
+            while size > 0 && (size >= 128 || at.checked_add((1u128 << size) - 1).is_none_or(|last| last > hi)) {
+                size -= 1;
+            }
+            self.cidr(entry, addr(at), (width - size) as u8, port);
+            match (size < 128).then(|| at.checked_add(1u128 << size)).flatten() {
+                Some(next) if size < width => at = next,
+                _ => break,
+            }
+        }
+    }
+
+    /// Entry `entry` matches the hosts that end with `text` (compared as strings: `x.com`
+    /// matches `notx.com`), on `port` only if given.
+    pub fn suffix(&mut self, entry: usize, text: &str, port: Option<&str>) {
+        self.affix(entry, text, false, port);
+    }
+
+    /// Entry `entry` matches the hosts that start with `text`, on `port` only if given.
+    pub fn prefix(&mut self, entry: usize, text: &str, port: Option<&str>) {
+        self.affix(entry, text, true, port);
+    }
+
+    fn affix(&mut self, entry: usize, text: &str, prefix: bool, port: Option<&str>) {
+        let Some(i) = self.idx(entry) else { return };
+        let t = if prefix { &mut self.m.prefixes } else { &mut self.m.suffixes };
+        let Some(pos) = t.entry(text) else {
+            self.overflow = true;
+            return;
+        };
+        let old = t.table[pos].hit;
+        let hit = self.add_hit(old, i, port);
+        let t = if prefix { &mut self.m.prefixes } else { &mut self.m.suffixes };
+        t.table[pos].hit = hit;
+    }
+
     /// Entry `entry` cannot be indexed: [`Matcher::first`] asks the flavor about it.
     pub fn fallback(&mut self, entry: usize) {
         self.m.fallback.push(entry);
@@ -571,6 +777,7 @@ impl MatcherBuilder {
         let m = &mut self.m;
         let hits = m.names.table.iter().flat_map(|k| [k.apex, k.sub]);
         let hits = hits.chain(m.v4.table.iter().chain(&m.v6.table).map(|k| k.hit));
+        let hits = hits.chain(m.suffixes.table.iter().chain(&m.prefixes.table).map(|k| k.hit));
         for h in hits.filter(|h| h.ports != NONE) {
             m.ports[h.ports as usize].finish(h.any);
         }
@@ -587,6 +794,8 @@ pub struct Matcher {
     names: NameTable,
     v4: PrefixTable,
     v6: PrefixTable,
+    suffixes: AffixTable,
+    prefixes: AffixTable,
     ports: Vec<Ports>,
     fallback: Vec<usize>,
 }
@@ -598,6 +807,8 @@ impl fmt::Debug for Matcher {
             .field("names", &self.names.used)
             .field("v4_prefixes", &self.v4.used)
             .field("v6_prefixes", &self.v6.used)
+            .field("suffixes", &self.suffixes.used)
+            .field("prefixes", &self.prefixes.used)
             .field("fallback", &self.fallback.len())
             .finish()
     }
@@ -617,9 +828,12 @@ impl Matcher {
     }
 
     /// The first entry matching host name `host` on `port` (see the [module docs](self)).
-    /// No allocation; one hash pass over `host` and one probe per `.` in it.
+    /// No allocation; one hash pass over `host` and one probe per `.` in it (plus, if suffix
+    /// or prefix texts were added, one pass over at most the longest text's length and a
+    /// probe per text length present).
     pub fn match_name(&self, host: &str, port: Option<&str>) -> Option<usize> {
-        let mut best = self.all;
+        let affix = |t: &AffixTable| t.lookup(host.as_bytes(), |hit| self.eval(hit, port));
+        let mut best = self.all.min(affix(&self.suffixes)).min(affix(&self.prefixes));
         let t = &self.names;
         if t.used == 0 {
             return some(best);
@@ -757,6 +971,38 @@ mod tests {
         for c in 0..=255u8 {
             assert_eq!(ascii_lower(u64::from(c) << 16), u64::from(c.to_ascii_lowercase()) << 16, "{c}");
         }
+    }
+
+    #[test]
+    fn suffixes_prefixes_and_ranges() {
+        let mut b = MatcherBuilder::new(Case::AsciiInsensitive);
+        b.suffix(0, "x.COM", None);
+        b.suffix(1, "om", Some("80"));
+        b.prefix(2, "10.0.", None);
+        b.suffix(3, "", None);
+        b.range(4, ip("10.0.0.3"), ip("10.0.1.0"), None);
+        b.range(5, ip("::"), ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), Some("1"));
+        b.range(6, ip("0.0.0.0"), ip("255.255.255.255"), Some("2"));
+        b.range(7, ip("10.0.0.5"), ip("10.0.0.4"), None);
+        let m = b.build().unwrap();
+        assert_eq!(m.match_name("notx.com", None), Some(0));
+        assert_eq!(m.match_name("a.OM", Some("80")), Some(1));
+        assert_eq!(m.match_name("a.om", Some("81")), Some(3));
+        assert_eq!(m.match_name("10.0.1", None), Some(2));
+        assert_eq!(m.match_name("", None), Some(3));
+        for (a, want) in [("10.0.0.2", None), ("10.0.0.3", Some(4)), ("10.0.0.255", Some(4)), ("10.0.1.0", Some(4))] {
+            assert_eq!(m.match_ip(ip(a), None), want, "{a}");
+        }
+        assert_eq!(m.match_ip(ip("10.0.1.1"), Some("2")), Some(6));
+        assert_eq!(m.match_ip(ip("fe80::1"), Some("1")), Some(5));
+        assert_eq!(m.match_ip(ip("fe80::1"), Some("2")), None);
+        let mut b = MatcherBuilder::new(Case::Sensitive);
+        b.range(0, ip("255.255.255.254"), ip("255.255.255.255"), None);
+        b.range(1, ip("::fffe"), ip("::1:0"), None);
+        let m = b.build().unwrap();
+        assert_eq!(m.match_ip(ip("255.255.255.255"), None), Some(0));
+        assert_eq!(m.match_ip(ip("::ffff"), None), Some(1));
+        assert_eq!(m.match_ip(ip("::1:1"), None), None);
     }
 
     #[test]

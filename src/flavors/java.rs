@@ -227,7 +227,12 @@ impl Prepared {
         ex.variables.push(VarNote::new(name, status, self.prop(name)));
     }
 
-    pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
+    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
+    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
+        None
+    }
+
+    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         if !self.env.vars().is_empty() {
             ex.notes.push(

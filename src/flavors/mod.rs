@@ -432,8 +432,15 @@ impl Prepared {
         match &self.inner {
             PreparedInner::Go(p) => p.matcher(),
             PreparedInner::Curl(p) => p.matcher(),
-            // Flavors without a compile step yet answer with their reference scan.
-            _ => None,
+            PreparedInner::Wget(p) => p.matcher(),
+            PreparedInner::Ruby(p) => p.matcher(),
+            PreparedInner::Java(p) => p.matcher(),
+            PreparedInner::Rust(p) => p.matcher(),
+            PreparedInner::Pfe(p) => p.matcher(),
+            PreparedInner::Undici(p) => p.matcher(),
+            PreparedInner::Node(p) => p.matcher(),
+            PreparedInner::PythonUrllib(p) => p.matcher(),
+            PreparedInner::PythonRequests(p) => p.matcher(),
         }
     }
 
@@ -441,15 +448,15 @@ impl Prepared {
         let (outcome, explanation) = match &self.inner {
             PreparedInner::Go(p) => p.decide(target, eval),
             PreparedInner::Curl(p) => p.decide(target, eval),
-            PreparedInner::Wget(p) => p.decide(target),
-            PreparedInner::Ruby(p) => p.decide(target),
-            PreparedInner::Java(p) => p.decide(target),
-            PreparedInner::Rust(p) => p.decide(target),
-            PreparedInner::Pfe(p) => p.decide(target),
-            PreparedInner::Undici(p) => p.decide(target),
-            PreparedInner::Node(p) => p.decide(target),
-            PreparedInner::PythonUrllib(p) => p.decide(target),
-            PreparedInner::PythonRequests(p) => p.decide(target),
+            PreparedInner::Wget(p) => p.decide(target, eval),
+            PreparedInner::Ruby(p) => p.decide(target, eval),
+            PreparedInner::Java(p) => p.decide(target, eval),
+            PreparedInner::Rust(p) => p.decide(target, eval),
+            PreparedInner::Pfe(p) => p.decide(target, eval),
+            PreparedInner::Undici(p) => p.decide(target, eval),
+            PreparedInner::Node(p) => p.decide(target, eval),
+            PreparedInner::PythonUrllib(p) => p.decide(target, eval),
+            PreparedInner::PythonRequests(p) => p.decide(target, eval),
         };
         Decision { flavor: self.flavor.clone(), outcome, explanation }
     }

@@ -166,7 +166,12 @@ impl Prepared {
         Prepared { rules: r.clone(), env: env.clone(), no_proxy_notes: notes, no_proxy, entries }
     }
 
-    pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
+    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
+    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
+        None
+    }
+
+    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
         let r = &self.rules;
         let mut ex = Explanation::new();
         if !r.env_proxy {

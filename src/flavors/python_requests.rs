@@ -99,7 +99,12 @@ impl Prepared {
         Prepared { rules: r.clone(), proxies, own, own_keys, own_notes, urllib_no }
     }
 
-    pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
+    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
+    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
+        None
+    }
+
+    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         ex.variables = self.proxies.notes.clone();
         ex.variables.extend(self.own_notes.iter().cloned());

@@ -400,7 +400,12 @@ impl Prepared {
         bypass_match(self.no_proxy.as_deref()?, host)
     }
 
-    pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
+    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
+    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
+        None
+    }
+
+    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         ex.variables = self.proxies.notes.clone();
         ex.no_proxy = self.no_proxy.clone();

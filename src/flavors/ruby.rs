@@ -392,7 +392,12 @@ impl Prepared {
         }
     }
 
-    pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
+    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
+    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
+        None
+    }
+
+    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         // R-RUBY-URL-1: URI(url); R-RUBY-HTTP-1: Net::HTTP.start(uri.hostname, uri.port, use_ssl: https).
         let uri = match parse_uri(target.as_str()) {

@@ -111,7 +111,12 @@ impl Prepared {
         Prepared { env: env.clone(), no_proxy_notes: notes, no_proxy, rules: r.clone() }
     }
 
-    pub(crate) fn decide(&self, target: &Target) -> (Outcome, Explanation) {
+    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
+    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
+        None
+    }
+
+    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         let (scheme, view) = match read_url(target) {
             Ok(x) => x,
