@@ -246,8 +246,19 @@ impl NameTable {
         d | 1 << (8 * part.len()) | u64::from(first) << 60
     }
 
-    fn hash(&self, key: &[u8]) -> u64 {
-        key.rsplit(|&c| c == b'.').fold(0, |h, label| self.push_label(h, label))
+    /// The hash of `key` and its number of dots (labels from the right, as `match_name` hashes).
+    fn hash(&self, key: &[u8]) -> (u64, usize) {
+        let (mut h, mut end, mut dots) = (0u64, key.len(), 0usize);
+        loop {
+            match key[..end].iter().rposition(|&c| c == b'.') {
+                Some(p) => {
+                    h = self.push_label(h, &key[p + 1..end]);
+                    dots += 1;
+                    end = p;
+                }
+                None => return (self.push_label(h, &key[..end]), dots),
+            }
+        }
     }
 
     #[inline]
@@ -299,24 +310,25 @@ impl NameTable {
         }
     }
 
-    /// Position in `table` of `key`, inserted if new. `None` when the arena would exceed 4 GiB.
-    fn entry(&mut self, key: &str) -> Option<usize> {
+    /// Position in `table` of `key` (inserted if new) and its number of dots. `None` when the
+    /// arena would exceed 4 GiB.
+    fn entry(&mut self, key: &str) -> Option<(usize, usize)> {
         if (self.used + 1) * 2 > self.table.len() {
             self.grow();
         }
-        let hash = self.hash(key.as_bytes());
+        let (hash, dots) = self.hash(key.as_bytes());
         let (i, found) = self.find(hash, key.as_bytes());
         if !found {
             let start = u32::try_from(self.arena.len()).ok().filter(|s| *s != NONE)?;
             let len = u32::try_from(key.len()).ok().filter(|l| start.checked_add(*l).is_some())?;
-            match self.case {
-                Case::Sensitive => self.arena.push_str(key),
-                Case::AsciiInsensitive => self.arena.extend(key.chars().map(|c| c.to_ascii_lowercase())),
+            self.arena.push_str(key);
+            if self.case == Case::AsciiInsensitive {
+                self.arena[start as usize..].make_ascii_lowercase();
             }
             self.table[i] = NameKey { hash, start, len, apex: NO_HIT, sub: NO_HIT };
             self.used += 1;
         }
-        Some(i)
+        Some((i, dots))
     }
 
     #[inline]
@@ -667,11 +679,10 @@ impl MatcherBuilder {
         if !apex && !subdomains {
             return;
         }
-        let Some(pos) = self.m.names.entry(name) else {
+        let Some((pos, dots)) = self.m.names.entry(name) else {
             self.overflow = true;
             return;
         };
-        let dots = name.bytes().filter(|&c| c == b'.').count();
         let t = &mut self.m.names;
         t.max_dots = t.max_dots.max(dots);
         if apex {

@@ -176,3 +176,17 @@ pub(crate) fn split_spans<'a>(
         Some((t, off..off + t.len()))
     })
 }
+
+/// [`split_spans`] on one separator character (found with `str::find`, i.e. `memchr` for ASCII).
+pub(crate) fn split_spans_on<'a>(
+    value: &'a str,
+    sep: char,
+    trim: impl Fn(&str) -> &str + 'a,
+) -> impl Iterator<Item = (&'a str, Range<usize>)> + 'a {
+    let base = value.as_ptr() as usize;
+    value.split(sep).map(move |raw| {
+        let t = trim(raw);
+        let off = t.as_ptr() as usize - base;
+        (t, off..off + t.len())
+    })
+}

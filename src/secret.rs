@@ -62,6 +62,9 @@ pub fn redact_value(value: &str) -> Cow<'_, str> {
     // Userinfo ends at the last `@`. Passwords may hold unescaped `#`, `/` or `?`, which a
     // strict parser would read as the end of the authority, so take the last `@` anywhere:
     // redacting too much is harmless, too little is not.
+    if !value.contains('@') {
+        return Cow::Borrowed(value);
+    }
     let start = value.find("://").map(|i| i + 3).unwrap_or(0);
     match value[start..].rfind('@') {
         None => Cow::Borrowed(value),

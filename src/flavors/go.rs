@@ -14,7 +14,7 @@ use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
 use crate::matcher::{Case, Matcher, MatcherBuilder};
-use crate::noproxy::{split_spans, Entry, EntryKind, NoProxyDiagnostic, ParsedNoProxy};
+use crate::noproxy::{split_spans, split_spans_on, Entry, EntryKind, NoProxyDiagnostic, ParsedNoProxy};
 use crate::proxy::ProxyUrl;
 use crate::target::{HostView, Target};
 
@@ -215,8 +215,9 @@ impl Prepared {
     pub(crate) fn new(r: &GoRules, env: &ProxyEnv) -> Self {
         let http = read_proxy(r, env, &["HTTP_PROXY", "http_proxy"]);
         let https = read_proxy(r, env, &["HTTPS_PROXY", "https_proxy"]);
-        let mut np_notes = Vec::new();
-        let no_proxy = env_any(env, &["NO_PROXY", "no_proxy"], &mut np_notes).map(|(variable, value)| {
+        // Go's explanation lists no NO_PROXY variables: the value alone is kept, in the report.
+        let no_proxy = ["NO_PROXY", "no_proxy"].iter().find_map(|&n| env.get(n).filter(|v| !v.is_empty()).map(|v| (n.to_owned(), v)));
+        let no_proxy = no_proxy.map(|(variable, value)| {
             let parsed = match r.no_proxy {
                 GoNoProxy::Legacy => parse_legacy(value),
                 GoNoProxy::Httpproxy => parse_httpproxy(r, value),
@@ -416,7 +417,12 @@ impl Prepared {
 fn compile(r: &GoRules, entries: &[Entry]) -> Option<Matcher> {
     // Go lower-cases both sides with `strings.ToLower` itself: names compare byte for byte.
     let mut b = MatcherBuilder::new(Case::Sensitive);
-    b.reserve(entries.len(), entries.iter().map(|e| e.text.len()).sum());
+    let names = entries.iter().filter_map(|e| match &e.kind {
+        EntryKind::Domain { name, .. } => Some(name.len()),
+        _ => None,
+    });
+    let (count, bytes) = names.fold((0, 0), |(n, b), len| (n + 1, b + len));
+    b.reserve(count, bytes);
     let modern = r.no_proxy == GoNoProxy::Httpproxy;
     for (i, e) in entries.iter().enumerate() {
         let port = if modern { e.port.as_deref() } else { None };
@@ -488,9 +494,14 @@ fn parse_cidr(p: &str) -> Option<ipnet::IpNet> {
     if bits.is_empty() || bits.len() > 3 || !bits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let addr: IpAddr = a.parse().ok()?;
+    let addr: IpAddr = parse_ip(a)?;
     let bits: u8 = bits.parse().ok()?;
     ipnet::IpNet::new(addr, bits).ok()
+}
+
+/// `IpAddr::from_str`, skipping the parser for text that has a byte no address has (names).
+fn parse_ip(s: &str) -> Option<IpAddr> {
+    s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.').then(|| s.parse().ok()).flatten()
 }
 
 /// Go `net.SplitHostPort`.
@@ -515,11 +526,68 @@ fn split_host_port(p: &str) -> Option<(&str, &str)> {
     Some((host, port))
 }
 
+/// Which bytes a token holds, from one pass over it: most entries are plain lower-case names,
+/// and every search the parser would otherwise run on them can be skipped.
+#[derive(Clone, Copy, Default)]
+struct Bytes {
+    upper: bool,
+    non_ascii: bool,
+    slash: bool,
+    colon: bool,
+    bracket: bool,
+    star: bool,
+    /// A byte no IP address has (`IpAddr::from_str` would fail).
+    not_ip: bool,
+}
+
+impl Bytes {
+    fn of(s: &str) -> Self {
+        const UPPER: u8 = 1;
+        const NON_ASCII: u8 = 2;
+        const SLASH: u8 = 4;
+        const COLON: u8 = 8;
+        const BRACKET: u8 = 16;
+        const STAR: u8 = 32;
+        const NOT_IP: u8 = 64;
+        const TABLE: [u8; 256] = {
+            let mut t = [NOT_IP; 256];
+            let mut c = 0;
+            while c < 256 {
+                let b = c as u8;
+                t[c] = match b {
+                    b'a'..=b'f' | b'0'..=b'9' | b'.' => 0,
+                    b'A'..=b'F' => UPPER,
+                    b'G'..=b'Z' => UPPER | NOT_IP,
+                    b'/' => SLASH | NOT_IP,
+                    b':' => COLON,
+                    b'[' | b']' => BRACKET | NOT_IP,
+                    b'*' => STAR | NOT_IP,
+                    0x80.. => NON_ASCII | NOT_IP,
+                    _ => NOT_IP,
+                };
+                c += 1;
+            }
+            t
+        };
+        let f = s.bytes().fold(0u8, |f, c| f | TABLE[usize::from(c)]);
+        Bytes {
+            upper: f & UPPER != 0,
+            non_ascii: f & NON_ASCII != 0,
+            slash: f & SLASH != 0,
+            colon: f & COLON != 0,
+            bracket: f & BRACKET != 0,
+            star: f & STAR != 0,
+            not_ip: f & NOT_IP != 0,
+        }
+    }
+}
+
 /// Go ≥ 1.11 `config.init` (R-GO-NP-1 … 4, R-GO-ENTRY-1 … 6).
 fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
     let mut out = ParsedNoProxy::default();
+    // (no reserve: see below)
     let mut star: Option<usize> = None;
-    for (tok, span) in split_spans(value, |c| c == ',', go_trim) {
+    for (tok, span) in split_spans_on(value, ',', go_trim) {
         if star.is_some() {
             out.entries.push(Entry::new(
                 tok,
@@ -528,8 +596,13 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
             ));
             continue;
         }
+        let has = Bytes::of(tok);
         // `strings.ToLower`; the ASCII case is the common one and much cheaper.
-        let p = if tok.is_ascii() { tok.to_ascii_lowercase() } else { tok.to_lowercase() };
+        let p = match (has.non_ascii, has.upper) {
+            (true, _) => tok.to_lowercase(),
+            (false, true) => tok.to_ascii_lowercase(),
+            (false, false) => tok.to_owned(),
+        };
         if p.is_empty() {
             out.entries.push(Entry::new("", span, EntryKind::Ignored { reason: "empty entry".into() }));
             continue;
@@ -539,11 +612,11 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
             out.entries.push(Entry::new(&p, span, EntryKind::All));
             continue;
         }
-        if let Some(net) = parse_cidr(&p) {
+        if let Some(net) = has.slash.then(|| parse_cidr(&p)).flatten() {
             out.entries.push(Entry::new(&p, span, EntryKind::Cidr { net }));
             continue;
         }
-        let (phost, pport) = match split_host_port(&p) {
+        let (phost, pport) = match has.colon.then(|| split_host_port(&p)).flatten() {
             Some(("", _)) => {
                 out.entries.push(Entry::new(&p, span, EntryKind::Ignored { reason: "no host before the port".into() }));
                 continue;
@@ -552,7 +625,11 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
             Some((h, port)) => (h, Some(port.to_owned()).filter(|p| !p.is_empty())),
             None => (p.as_str(), None),
         };
-        let kind = if let Ok(addr) = phost.parse::<IpAddr>() {
+        // Lower-casing a non-ASCII token may add bytes the scan did not see: scan again then.
+        let has = if has.non_ascii { Bytes::of(&p) } else { has };
+        // (With a port split off, `phost` lost its brackets: let `parse_ip` look at it.)
+        let ip = if has.not_ip && !has.colon { None } else { parse_ip(phost) };
+        let kind = if let Some(addr) = ip {
             EntryKind::Ip { addr }
         } else {
             let (sub_only, rest) = match phost.strip_prefix("*.") {
@@ -562,21 +639,21 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
                     None => (false, phost),
                 },
             };
-            let name = match r.idn_entries && !rest.is_ascii() {
+            let name = match r.idn_entries && has.non_ascii && !rest.is_ascii() {
                 true => idna_ascii(rest).unwrap_or_else(|_| rest.to_owned()),
                 false => rest.to_owned(),
             };
-            if phost.contains('[') {
+            if has.bracket && phost.contains('[') {
                 out.diagnostics.push(NoProxyDiagnostic {
                     span: span.clone(),
                     message: "Go reads a bracketed IPv6 address without port as a domain name: it never matches (write it without brackets)".into(),
                 });
-            } else if name.contains('*') {
+            } else if has.star && name.contains('*') {
                 out.diagnostics.push(NoProxyDiagnostic {
                     span: span.clone(),
                     message: "Go treats `*` inside an entry literally: it never matches".into(),
                 });
-            } else if !r.idn_entries && !name.is_ascii() {
+            } else if !r.idn_entries && has.non_ascii && !name.is_ascii() {
                 out.diagnostics.push(NoProxyDiagnostic {
                     span: span.clone(),
                     message: "this Go compares non-ASCII entries against punycode hosts: it never matches".into(),
@@ -594,4 +671,37 @@ fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass byte scan says what the searches it replaces would find.
+    #[test]
+    fn byte_scan_matches_the_searches_it_replaces() {
+        let samples = [
+            "", "a", "A", "é", "K", "[::1]:80", "10.0.0.0/8", "*.x", "x:1", "DEAD:beef::1", "fe80::1%eth0", "1.2.3.4",
+            "g", "-", "_", " ", "\u{212a}", "a]b", "*", "/", ":", "0x7f.1",
+        ];
+        for s in samples {
+            let b = Bytes::of(s);
+            assert_eq!(b.upper, s.bytes().any(|c| c.is_ascii_uppercase()), "{s:?}");
+            assert_eq!(b.non_ascii, !s.is_ascii(), "{s:?}");
+            assert_eq!(b.slash, s.contains('/'), "{s:?}");
+            assert_eq!(b.colon, s.contains(':'), "{s:?}");
+            assert_eq!(b.bracket, s.contains(['[', ']']), "{s:?}");
+            assert_eq!(b.star, s.contains('*'), "{s:?}");
+            // `not_ip` is a sound filter: whatever parses as an address never has it.
+            if s.parse::<IpAddr>().is_ok() {
+                assert!(!b.not_ip, "{s:?}");
+            }
+        }
+        for c in 0..=255u8 {
+            let s = String::from_utf8_lossy(&[c]).into_owned();
+            let b = Bytes::of(&s);
+            let ip_byte = c.is_ascii_hexdigit() || c == b':' || c == b'.';
+            assert_eq!(b.not_ip, !ip_byte, "{c}");
+        }
+    }
 }
