@@ -11,6 +11,8 @@
 //! - `build/noproxy/<N>`: `Flavor::prepare` (read the environment, parse NO_PROXY, compile);
 //!   `build/hyper-util/<N>`: `Matcher::builder()…build()`; `build/noproxy-compile/<N>`: the
 //!   compile step alone ([`MatcherBuilder`] fed from the parsed entries, as the `go` flavor does).
+//! - `build-flavor/<flavor>/10000`: `Flavor::prepare` of every family's newest release on the
+//!   10,000-entry list (per-flavor build cost; Java reads the list from `http.nonProxyHosts`).
 //!
 //! Workload (deterministic): entry `i` is, by `i % 10`: 0–5 a domain suffix `.d<i>.example.invalid`,
 //! 6–7 an exact host `h<i>.example.invalid`, 8 an IPv4 address, 9 an IPv4 /24. Lookups:
@@ -163,6 +165,24 @@ fn benches(c: &mut Criterion) {
         let entries = &d.explanation.no_proxy.as_ref().expect("NO_PROXY consulted").entries;
         assert_eq!(entries.len(), n);
         g.bench_function(BenchmarkId::new("noproxy-compile", n), |b| b.iter(|| compile(black_box(entries))));
+    }
+    g.finish();
+
+    // Every family's newest release on the same 10,000 entries (Java reads the list from
+    // `http.nonProxyHosts`): prepare = read the environment, parse, compile.
+    let mut g = c.benchmark_group("build-flavor");
+    let n = 10_000;
+    let list = workload(n);
+    let e = ProxyEnv::builder()
+        .var("HTTP_PROXY", "http://proxy.invalid:3128")
+        .var("http_proxy", "http://proxy.invalid:3128")
+        .var("NO_PROXY", &list)
+        .var("no_proxy", &list)
+        .property("http.proxyHost", "proxy.invalid")
+        .property("http.nonProxyHosts", &list.replace(',', "|"))
+        .build();
+    for f in Flavor::every_family() {
+        g.bench_function(BenchmarkId::new(f.id(), n), |b| b.iter(|| f.prepare(black_box(&e))));
     }
     g.finish();
 }

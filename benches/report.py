@@ -51,3 +51,9 @@ for k in ["hit_last", "miss"]:
         ref, dec = med.get(f"reference/noproxy/{n}/{k}"), med.get(f"decide/noproxy/{n}/{k}")
         if ref and dec:
             print(f"reference scan / compiled decide, N={n} {k}: {ref / dec:.1f}")
+print()
+print("| flavor (N = 10,000) | prepare ns/entry |")
+print("|---|---|")
+for full_id, ns in sorted(med.items()):
+    if full_id.startswith("build-flavor/"):
+        print(f"| {full_id.split('/')[1]} | {fmt(ns / 10000)} |")

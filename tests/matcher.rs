@@ -69,8 +69,18 @@ fn flavors() -> Vec<Flavor> {
     ids.iter().map(|id| id.parse().unwrap_or_else(|e| panic!("{id}: {e}"))).collect()
 }
 
+/// The proxy environment of a generated case: every proxy variable, `no_proxy` (and `NO_PROXY`
+/// if `upper`), the same list as Java's `http.nonProxyHosts` (`|`-separated), and a resolver
+/// table for Ruby (which checks IP entries against the host's resolved address).
 fn env(no_proxy: &str, upper: bool) -> ProxyEnv {
     let mut b = ProxyEnv::builder()
+        .property("http.proxyHost", "proxy.invalid")
+        .property("http.proxyPort", "3006")
+        .property("https.proxyHost", "proxy.invalid")
+        .property("http.nonProxyHosts", &no_proxy.replace([',', ' '], "|"))
+        .resolve("docker", "10.0.0.1".parse().unwrap())
+        .resolve("a.b", "192.168.1.7".parse().unwrap())
+        .resolve("ab", "::1".parse().unwrap())
         .var("HTTP_PROXY", "http://proxy.invalid:3001")
         .var("http_proxy", "http://proxy.invalid:3002")
         .var("HTTPS_PROXY", "http://proxy.invalid:3003")
@@ -120,13 +130,17 @@ fn entry() -> BoxedStrategy<String> {
         6 => (
             select(&["", "", "", ".", ".", "*.", "..", "*"][..]),
             label_name(),
-            select(&["", "", "", "", ".", ".."][..]),
+            select(&["", "", "", "", ".", "..", "*"][..]),
             prop_oneof![3 => Just(""), 1 => select(PORTS)],
         )
             .prop_map(|(pre, n, post, port)| format!("{pre}{n}{post}{port}")),
         3 => (select(ADDRS), select(BITS)).prop_map(|(a, b)| format!("{a}{b}")),
         1 => (select(ADDRS), select(PORTS)).prop_map(|(a, p)| format!("[{a}]{p}")),
         1 => (select(ADDRS), select(PORTS)).prop_map(|(a, p)| format!("{a}{p}")),
+        // Node.js address ranges, and prefixes (ureq `10.0.0.*`, Java `10.*`).
+        1 => (select(ADDRS), select(ADDRS)).prop_map(|(a, b)| format!("{a}-{b}")),
+        1 => (select(&["10.", "10.0.", "1", "127.", "::", "2001:db8:", "a.", "docker"][..]), select(&["*", ".*", "*.*"][..]))
+            .prop_map(|(a, b)| format!("{a}{b}")),
         1 => select(&["*", "", " ", "\t", "*.*", ".", ",", "[]", "[", "localhost:80", "é.", "::", "%"][..])
             .prop_map(str::to_owned),
         1 => any::<String>(),
@@ -207,6 +221,9 @@ fn compiled_matcher_equals_reference_scan() {
         });
         let result = runner.run(&strategy, |(np, upper, urls)| {
             let p = f.prepare(&env(&np, upper));
+            // Every flavor answers with its compiled matcher when a list applies.
+            let applies = urls.iter().map(|u| p.decide_reference(u)).any(|d| d.explanation.matched.is_some());
+            prop_assert!(!applies || p.matcher().is_some(), "{}: no compiled matcher for {:?}", f, np);
             for u in &urls {
                 let compiled = p.decide(u);
                 let reference = p.decide_reference(u);
@@ -299,6 +316,24 @@ fn lookups_do_not_allocate() {
         "192.0.2.1".parse().unwrap(),
         "::1".parse().unwrap(),
     ];
+    // Every family's compiled list (Java reads it from `http.nonProxyHosts`): lookups allocate nothing.
+    for f in Flavor::every_family() {
+        let p = f.prepare(&env(&list, true));
+        let m = p.matcher().unwrap_or_else(|| panic!("{f}: no compiled matcher"));
+        let before = allocations();
+        let mut found = 0usize;
+        for _ in 0..100 {
+            for h in names {
+                found += m.first(m.match_name(std::hint::black_box(h), Some("80")), |_| false).is_some() as usize;
+            }
+            for ip in ips {
+                found += m.first(m.match_ip(std::hint::black_box(ip), Some("80")), |_| false).is_some() as usize;
+            }
+        }
+        let allocated = allocations() - before;
+        assert_eq!(allocated, 0, "{f}: {allocated} allocations in 900 lookups");
+        assert!(found > 0, "{f}: nothing found");
+    }
     for id in ["go", "go@1.10", "curl@7.74.0", "curl@7.88.1", "curl"] {
         let f: Flavor = id.parse().unwrap();
         let p = f.prepare(&env(&list, true));
