@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use crate::matcher::{Case, Matcher, MatcherBuilder};
 use crate::proxy::ProxyUrl;
 
 /// ECMAScript `\s` (WhiteSpace + LineTerminator).
@@ -194,6 +195,55 @@ pub(crate) fn split_matches(e: &SplitEntry, hostname: &str, port: u32) -> bool {
     }
 }
 
+/// A port as the decimal text the compiled index compares (`None` for `0`, which the
+/// `/[,\s]/` matchers read as "no port"), written into `buf` (no allocation).
+pub(crate) fn port_text(port: u32, buf: &mut [u8; 10]) -> Option<&str> {
+    if port == 0 {
+        return None;
+    }
+    let (mut n, mut at) = (port, buf.len());
+    while n > 0 {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    std::str::from_utf8(&buf[at..]).ok()
+}
+
+/// Index `/[,\s]/`-split entries (proxy-from-env, undici): every [`SplitMode`] is exactly an
+/// index meaning, so nothing falls back. Names compare byte for byte, as `split_matches` does
+/// (both sides were lower-cased by the tool's own `toLowerCase`); the port filter is the
+/// entry's port as decimal text, looked up with [`port_text`] of the URL's port.
+pub(crate) fn compile_split(entries: &[SplitEntry]) -> Option<Matcher> {
+    let mut b = MatcherBuilder::new(Case::Sensitive);
+    b.reserve(entries.len(), entries.iter().map(|e| e.host.len()).sum());
+    let mut buf = [0u8; 10];
+    for (i, e) in entries.iter().enumerate() {
+        // `u32::MAX` (digits too large) is kept: proxy-from-env 1.x reads a URL's too-large
+        // port as `u32::MAX` too, and the scan then matches it.
+        let port = port_text(e.port, &mut buf);
+        let h = e.host.as_str();
+        match e.mode {
+            // Every host ends with "": a port-restricted `*` (undici ≥ 8.11 `*:80`).
+            SplitMode::All if port.is_some() => b.suffix(i, "", port),
+            SplitMode::All => b.all(i),
+            SplitMode::Exact => b.name(i, h, true, false, port),
+            SplitMode::RawSuffix => b.suffix(i, h, port),
+            SplitMode::ExactOrLabel => b.name(i, h, true, true, port),
+            SplitMode::LabelOnly => b.name(i, h, false, true, port),
+        }
+    }
+    b.build()
+}
+
+/// The first entry matching `hostname` on `port` via the index built by [`compile_split`]:
+/// the same answer as `entries.iter().position(|e| split_matches(e, hostname, port))`.
+pub(crate) fn split_first(m: &Matcher, entries: &[SplitEntry], hostname: &str, port: u32) -> Option<usize> {
+    let mut buf = [0u8; 10];
+    let indexed = m.match_name(hostname, port_text(port, &mut buf));
+    m.first(indexed, |i| entries.get(i).is_some_and(|e| split_matches(e, hostname, port)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +257,52 @@ mod tests {
         assert_eq!(split_port(":80"), None);
         assert_eq!(parse_int_port("0080"), Some(80));
         assert_eq!(parse_int_port("99999999999"), None);
+    }
+
+    #[test]
+    fn ports_as_text() {
+        let mut buf = [0u8; 10];
+        assert_eq!(port_text(0, &mut buf), None);
+        assert_eq!(port_text(80, &mut buf), Some("80"));
+        assert_eq!(port_text(u32::MAX, &mut buf), Some("4294967295"));
+    }
+
+    #[test]
+    fn compiled_split_entries_equal_the_scan() {
+        let styles = [
+            SplitStyle::default(),
+            SplitStyle { label_suffix: true, ..SplitStyle::default() },
+            SplitStyle { label_suffix: true, bare_ipv6: true, wildcard_entries: true },
+        ];
+        let toks = [
+            "a.b",
+            ".b",
+            "*b",
+            "*.b",
+            "*",
+            "*:80",
+            "b:80",
+            ".",
+            "..b",
+            "b.",
+            "[::1]:80",
+            "::1",
+            "b:0",
+            "b:99999999999",
+        ];
+        let hosts = ["a.b", "b", "xb", "x.a.b", "", "x.", "::1", "[::1]", "x..b", "b."];
+        for style in styles {
+            for t in toks {
+                let entries = vec![split_entry(style, "z"), split_entry(style, t), split_entry(style, "b")];
+                let m = compile_split(&entries).expect("small");
+                for h in hosts {
+                    for port in [0, 80, 443, u32::MAX] {
+                        let want = entries.iter().position(|e| split_matches(e, h, port));
+                        assert_eq!(split_first(&m, &entries, h, port), want, "{style:?} {t:?} {h:?} {port}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

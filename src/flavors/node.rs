@@ -8,9 +8,11 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
+use super::matching::Eval;
 use super::{undici, Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
+use crate::matcher::{Case, Matcher, MatcherBuilder};
 use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic};
 use crate::target::{HostView, Target};
 
@@ -151,6 +153,8 @@ pub(crate) struct Prepared {
     no_proxy_notes: Vec<VarNote>,
     no_proxy: Option<Arc<NoProxyReport>>,
     entries: Vec<BypassEntry>,
+    /// `entries` compiled; `None` without NO_PROXY (or if it was too large to index).
+    matcher: Option<Arc<Matcher>>,
 }
 
 impl Prepared {
@@ -163,15 +167,15 @@ impl Prepared {
             parse_bypass(r, value, &mut report, &mut entries);
             Arc::new(report)
         });
-        Prepared { rules: r.clone(), env: env.clone(), no_proxy_notes: notes, no_proxy, entries }
+        let matcher = no_proxy.as_ref().and_then(|_| compile(r, &entries)).map(Arc::new);
+        Prepared { rules: r.clone(), env: env.clone(), no_proxy_notes: notes, no_proxy, entries, matcher }
     }
 
-    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
-    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
-        None
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.matcher.as_deref()
     }
 
-    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
+    pub(crate) fn decide(&self, target: &Target, eval: Eval) -> (Outcome, Explanation) {
         let r = &self.rules;
         let mut ex = Explanation::new();
         if !r.env_proxy {
@@ -248,7 +252,11 @@ impl Prepared {
         };
         ex.variables.extend(self.no_proxy_notes.iter().cloned());
         ex.no_proxy = self.no_proxy.clone();
-        if let Some(i) = should_bypass(r, &self.entries, &host, port) {
+        let found = match self.matcher.as_deref().filter(|_| eval == Eval::Compiled) {
+            Some(m) => bypass_compiled(m, &host, port),
+            None => should_bypass(r, &self.entries, &host, port),
+        };
+        if let Some(i) = found {
             ex.matched = Some(i);
             ex.rule = if self.entries[i].text == "*" { Rule::NoProxyAll } else { Rule::NoProxyMatch };
             return (Outcome::Direct, ex);
@@ -352,8 +360,63 @@ fn should_bypass(r: &NodeRules, entries: &[BypassEntry], host: &str, port: u16) 
     })
 }
 
+/// Index the entries: each clause of `should_bypass` is one exact meaning, so nothing falls
+/// back. Both sides are lower-cased with `toLowerCase` by Node.js itself: names compare byte
+/// for byte.
+fn compile(r: &NodeRules, entries: &[BypassEntry]) -> Option<Matcher> {
+    let mut b = MatcherBuilder::new(Case::Sensitive);
+    b.reserve(2 * entries.len(), 2 * entries.iter().map(|e| e.text.len()).sum::<usize>());
+    for (i, e) in entries.iter().enumerate() {
+        let t = e.text.as_str();
+        if t == "*" {
+            b.all(i);
+            continue;
+        }
+        // `entry === host`.
+        b.name(i, t, true, false, None);
+        // `entry === host + ':' + port`: the port is digits, so the split is at the entry's
+        // last `:`; ports compare as the decimal text of the URL's port (`080` never equals).
+        if let Some((h, p)) = t.rsplit_once(':') {
+            b.name(i, h, true, false, Some(p));
+        }
+        if let Some(suffix) = t.strip_prefix('.') {
+            if r.dot_label_boundary {
+                // `host === suffix || host.endsWith('.' + suffix)`.
+                b.name(i, suffix, true, true, None);
+            } else {
+                // ... `|| host.endsWith(suffix)`, which covers both.
+                b.suffix(i, suffix, None);
+            }
+        }
+        // `*.x`: `host.endsWith('.x')`, no label boundary beyond that dot.
+        if t.starts_with("*.") {
+            b.suffix(i, &t[1..], None);
+        }
+        if let Some((lo, hi)) = e.range {
+            b.range(i, IpAddr::V4(Ipv4Addr::from(lo)), IpAddr::V4(Ipv4Addr::from(hi)), None);
+        }
+    }
+    b.build()
+}
+
+/// [`should_bypass`] on the compiled index: the same entry, without building `host:port`.
+fn bypass_compiled(m: &Matcher, host: &str, port: u16) -> Option<usize> {
+    let mut buf = [0u8; 10];
+    let port = if port == 0 { Some("0") } else { super::js::port_text(u32::from(port), &mut buf) };
+    let by_name = m.match_name(host, port);
+    // IPv4 ranges apply to hosts that are dotted quads (the same test as the scan's).
+    let by_range = host.parse::<Ipv4Addr>().ok().and_then(|a| m.match_ip(IpAddr::V4(a), None));
+    let indexed = match (by_name, by_range) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    // Every entry is indexed: no fallback entry is ever asked.
+    m.first(indexed, |_| false)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::{Flavor, ProxyEnv};
 
     fn kind(id: &str, env: &[(&str, &str)], url: &str) -> &'static str {
@@ -371,6 +434,91 @@ mod tests {
         assert_eq!(kind("node", &[p, ("no_proxy", ".le.invalid")], "http://example.invalid/"), "proxy");
         assert_eq!(kind("node@24.5.0", &[p, ("no_proxy", ".le.invalid")], "http://example.invalid/"), "direct");
         assert_eq!(kind("node@22.23.5", &[p, ("no_proxy", ".le.invalid")], "http://example.invalid/"), "direct");
+    }
+
+    #[test]
+    fn compiled_index_is_used() {
+        let np = "a.example,b.example:8080,.c.example,*.d.example,10.0.0.1-10.0.0.9,::1:80,*";
+        let env: ProxyEnv = [("http_proxy", "http://p.invalid:1"), ("no_proxy", np)].into_iter().collect();
+        let p = "node@24.15.0".parse::<Flavor>().expect("flavor").prepare(&env);
+        let m = p.matcher().expect("NO_PROXY set");
+        assert!(m.fallback_entries().is_empty());
+        assert_eq!(m.match_name("a.example", Some("80")), Some(0));
+        assert_eq!(m.match_name("b.example", Some("8080")), Some(1));
+        assert_eq!(m.match_name("xc.example", Some("80")), Some(2));
+        assert_eq!(m.match_name("xd.example", Some("80")), Some(6));
+        assert_eq!(m.match_name("x.d.example", Some("80")), Some(3));
+        assert_eq!(m.match_ip("10.0.0.5".parse().unwrap(), None), Some(4));
+        assert_eq!(m.match_name("::1", Some("80")), Some(5));
+        let p = "node@24.16.0".parse::<Flavor>().expect("flavor").prepare(&env);
+        let m = p.matcher().expect("NO_PROXY set");
+        assert_eq!(m.match_name("xc.example", Some("80")), Some(6));
+        assert_eq!(m.match_name("c.example", Some("80")), Some(2));
+        for url in ["http://10.0.0.9/", "http://10.0.0.10/", "http://[::1]/", "http://b.example:8080/", "http://q/"] {
+            assert_eq!(p.decide(url), p.decide_reference(url), "{url}");
+        }
+        let p = "node".parse::<Flavor>().expect("flavor").prepare(&ProxyEnv::default());
+        assert!(p.matcher().is_none());
+    }
+
+    /// Every pair of entry forms (ranges included, which the generated lists of
+    /// tests/matcher.rs lack) × hosts × ports: the index finds the scan's entry.
+    #[test]
+    fn compiled_equals_scan_on_all_forms() {
+        let forms = [
+            "*",
+            "a.b",
+            "b",
+            ".b",
+            "*.b",
+            ".a.b",
+            "*.a.b",
+            "a.b:80",
+            "a.b:080",
+            "b:443",
+            "::1",
+            "::1:80",
+            ".b:80",
+            "10.0.0.1-10.0.0.9",
+            "10.0.0.9-10.0.0.1",
+            "10.0.0.5 - 10.0.0.5",
+            "10.0.0.1-10.0.0.3-x",
+            "10.0.0.0-",
+            "10.0.0.2",
+            "10.0.0.2:80",
+            ".0.0.2",
+            "*.0.2",
+            "",
+            ".",
+            "*.",
+            ":80",
+            "a..b",
+            "b.",
+        ];
+        let hosts =
+            ["a.b", "b", "xb", "x.a.b", "x..b", "b.", "::1", "10.0.0.1", "10.0.0.2", "10.0.0.5", "10.0.0.10", "", "a"];
+        for dot_label_boundary in [false, true] {
+            let r = NodeRules { env_proxy: true, dot_label_boundary, bundled_undici_socks5: true };
+            for x in forms {
+                for y in forms {
+                    let mut report = NoProxyReport {
+                        variable: "no_proxy".into(),
+                        value: String::new(),
+                        entries: vec![],
+                        diagnostics: vec![],
+                    };
+                    let mut entries = Vec::new();
+                    parse_bypass(&r, &format!("{x},{y},a.b"), &mut report, &mut entries);
+                    let m = compile(&r, &entries).expect("small");
+                    for h in hosts {
+                        for port in [80, 443, 8080] {
+                            let want = should_bypass(&r, &entries, h, port);
+                            assert_eq!(bypass_compiled(&m, h, port), want, "{r:?} {x:?},{y:?} {h:?}:{port}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -7,10 +7,11 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::js::{self, SplitEntry, SplitMode, SplitStyle};
-use super::matching::idna_ascii;
+use super::matching::{idna_ascii, Eval};
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
+use crate::matcher::Matcher;
 use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic};
 use crate::target::{HostView, Target};
 
@@ -100,6 +101,8 @@ pub(crate) struct Prepared {
     entries: Vec<SplitEntry>,
     /// The lower-cased value is exactly `*` (R-PFE-NP-2).
     star: bool,
+    /// `entries` compiled; `None` without NO_PROXY (or if it was too large to index).
+    matcher: Option<Arc<Matcher>>,
 }
 
 impl Prepared {
@@ -121,15 +124,23 @@ impl Prepared {
             Arc::new(report)
         });
         let star = no_proxy.as_ref().is_some_and(|np| np.value == "*");
-        Prepared { rules: r.clone(), env: env.clone(), no_proxy_notes: notes, no_proxy, entries, star }
+        let matcher = no_proxy.as_ref().and_then(|_| js::compile_split(&entries)).map(Arc::new);
+        Prepared { rules: r.clone(), env: env.clone(), no_proxy_notes: notes, no_proxy, entries, star, matcher }
     }
 
-    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
-    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
-        None
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.matcher.as_deref()
     }
 
-    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
+    /// R-PFE-NP-3, R-PFE-NP-4: the first entry that matches.
+    fn find(&self, hostname: &str, port: u32, eval: Eval) -> Option<usize> {
+        match self.matcher.as_deref().filter(|_| eval == Eval::Compiled) {
+            Some(m) => js::split_first(m, &self.entries, hostname, port),
+            None => self.entries.iter().position(|e| js::split_matches(e, hostname, port)),
+        }
+    }
+
+    pub(crate) fn decide(&self, target: &Target, eval: Eval) -> (Outcome, Explanation) {
         let r = &self.rules;
         let mut ex = Explanation::new();
         let read = if r.legacy_url_parse { legacy_read(target) } else { whatwg_read(target) };
@@ -145,7 +156,7 @@ impl Prepared {
                 return (Outcome::Error { error }, ex);
             }
         };
-        let hostname = view.host.clone();
+        let found = (self.no_proxy.is_some() && !self.star).then(|| self.find(&view.host, port, eval)).flatten();
         ex.host = Some(view);
         ex.variables.extend(self.no_proxy_notes.iter().cloned());
         ex.no_proxy = self.no_proxy.clone();
@@ -156,8 +167,7 @@ impl Prepared {
                 ex.rule = Rule::NoProxyAll;
                 return (Outcome::Direct, ex);
             }
-            // R-PFE-NP-3, R-PFE-NP-4: first entry that matches.
-            if let Some(i) = self.entries.iter().position(|e| js::split_matches(e, &hostname, port)) {
+            if let Some(i) = found {
                 ex.matched = Some(i);
                 ex.rule = if self.entries[i].mode == SplitMode::All { Rule::NoProxyAll } else { Rule::NoProxyMatch };
                 return (Outcome::Direct, ex);
@@ -347,6 +357,29 @@ mod tests {
         assert_eq!(kind("node-proxy-from-env", &env2, "http://a.corp.com/"), "direct");
         assert_eq!(kind("node-proxy-from-env", &env2, "http://example.org/"), "direct");
         assert_eq!(kind("node-proxy-from-env", &env, "http://anything.invalid/"), "direct");
+    }
+
+    #[test]
+    fn compiled_index_is_used() {
+        let env = [("http_proxy", "http://p.invalid:1"), ("no_proxy", "a.example,.corp.com,*le.org:8080,*:1")];
+        let env: ProxyEnv = env.iter().map(|(k, v)| (*k, *v)).collect();
+        for id in ["node-proxy-from-env@1.1.0", "node-proxy-from-env@2.1.0"] {
+            let p = id.parse::<Flavor>().expect("flavor").prepare(&env);
+            let m = p.matcher().expect("NO_PROXY set");
+            assert!(m.fallback_entries().is_empty());
+            assert_eq!(m.match_name("a.example", Some("80")), Some(0));
+            assert_eq!(m.match_name("x.a.example", Some("80")), None);
+            assert_eq!(m.match_name("x.corp.com", None), Some(1));
+            assert_eq!(m.match_name("xcorp.com", None), None);
+            assert_eq!(m.match_name("example.org", Some("8080")), Some(2));
+            assert_eq!(m.match_name("example.org", Some("80")), None);
+            assert_eq!(m.match_name("other", Some("1")), Some(3));
+            for url in ["http://x.corp.com/", "http://example.org:8080/", "http://other:1/", "http://other:2/"] {
+                assert_eq!(p.decide(url), p.decide_reference(url), "{id} {url}");
+            }
+        }
+        let p = "node-proxy-from-env".parse::<Flavor>().expect("flavor").prepare(&ProxyEnv::default());
+        assert!(p.matcher().is_none());
     }
 
     #[test]

@@ -6,9 +6,11 @@
 use std::sync::Arc;
 
 use super::js::{self, SplitEntry, SplitMode, SplitStyle};
+use super::matching::Eval;
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
+use crate::matcher::Matcher;
 use crate::noproxy::NoProxyDiagnostic;
 use crate::proxy::ProxyUrl;
 use crate::target::{HostView, Target};
@@ -169,6 +171,8 @@ pub(crate) struct Prepared {
     https: Option<ProxyVar>,
     no_proxy: Option<Arc<NoProxyReport>>,
     entries: Vec<SplitEntry>,
+    /// `entries` compiled; `None` without NO_PROXY (or if it was too large to index).
+    matcher: Option<Arc<Matcher>>,
 }
 
 impl Prepared {
@@ -210,15 +214,23 @@ impl Prepared {
             }
             Arc::new(report)
         });
-        Prepared { rules: r.clone(), notes, facts, http, https, no_proxy, entries }
+        let matcher = no_proxy.as_ref().and_then(|_| js::compile_split(&entries)).map(Arc::new);
+        Prepared { rules: r.clone(), notes, facts, http, https, no_proxy, entries, matcher }
     }
 
-    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
-    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
-        None
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.matcher.as_deref()
     }
 
-    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
+    /// The first entry that matches (R-UNDICI-NP-3 – R-UNDICI-NP-5).
+    fn find(&self, hostname: &str, port: u32, eval: Eval) -> Option<usize> {
+        match self.matcher.as_deref().filter(|_| eval == Eval::Compiled) {
+            Some(m) => js::split_first(m, &self.entries, hostname, port),
+            None => self.entries.iter().position(|e| js::split_matches(e, hostname, port)),
+        }
+    }
+
+    pub(crate) fn decide(&self, target: &Target, eval: Eval) -> (Outcome, Explanation) {
         let r = &self.rules;
         let mut ex = Explanation::new();
         ex.variables.extend(self.notes.iter().cloned());
@@ -244,17 +256,18 @@ impl Prepared {
         }
         let view = read_host(r, &u);
         let port = view.port.map_or(0, u32::from);
-        let hostname = view.host.clone();
+        // R-UNDICI-NP-2: before 8.11 only the whole value `*` disables the proxy.
+        let star = self.no_proxy.as_ref().is_some_and(|np| !r.wildcard_entries && np.value == "*");
+        let found = (self.no_proxy.is_some() && !star).then(|| self.find(&view.host, port, eval)).flatten();
         ex.host = Some(view);
         ex.no_proxy = self.no_proxy.clone();
-        if let Some(np) = &self.no_proxy {
-            // R-UNDICI-NP-2: before 8.11 only the whole value `*` disables the proxy.
-            if !r.wildcard_entries && np.value == "*" {
+        if self.no_proxy.is_some() {
+            if star {
                 ex.matched = Some(0);
                 ex.rule = Rule::NoProxyAll;
                 return (Outcome::Direct, ex);
             }
-            if let Some(i) = self.entries.iter().position(|e| js::split_matches(e, &hostname, port)) {
+            if let Some(i) = found {
                 ex.matched = Some(i);
                 ex.rule = if self.entries[i].mode == SplitMode::All { Rule::NoProxyAll } else { Rule::NoProxyMatch };
                 return (Outcome::Direct, ex);
@@ -326,6 +339,37 @@ mod tests {
         let v6 = [p, ("no_proxy", "::1")];
         assert_eq!(kind("undici@8.9.0", &v6, "http://[::1]/"), "proxy");
         assert_eq!(kind("undici@8.10.0", &v6, "http://[::1]/"), "direct");
+    }
+
+    #[test]
+    fn compiled_index_is_used() {
+        let env = [("http_proxy", "http://p.invalid:1"), ("no_proxy", "*.a.example,b.example:8080,*:1")];
+        let env: ProxyEnv = env.iter().map(|(k, v)| (*k, *v)).collect();
+        let at = |id: &str| id.parse::<Flavor>().expect("flavor").prepare(&env);
+        let p = at("undici@6.29.1");
+        let m = p.matcher().expect("NO_PROXY set");
+        assert_eq!(m.match_name("x.a.example", None), Some(0));
+        assert_eq!(m.match_name("xx.a.example", None), Some(0));
+        assert_eq!(m.match_name("a.example", None), None);
+        assert_eq!(m.match_name("anything", Some("1")), Some(2));
+        let p = at("undici@7.30.2");
+        let m = p.matcher().expect("NO_PROXY set");
+        assert_eq!(m.match_name("a.example", None), Some(0));
+        assert_eq!(m.match_name("b.example", Some("8080")), Some(1));
+        assert_eq!(m.match_name("x.b.example", Some("8080")), Some(1));
+        assert_eq!(m.match_name("anything", Some("1")), None);
+        let p = at("undici@8.13.1");
+        let m = p.matcher().expect("NO_PROXY set");
+        assert!(m.fallback_entries().is_empty());
+        assert_eq!(m.match_name("a.example", None), None);
+        assert_eq!(m.match_name("x.a.example", None), Some(0));
+        assert_eq!(m.match_name("anything", Some("1")), Some(2));
+        assert_eq!(m.match_name("anything", Some("2")), None);
+        for url in ["http://x.a.example/", "http://b.example:8080/", "http://other:1/", "https://other/"] {
+            assert_eq!(p.decide(url), p.decide_reference(url), "{url}");
+        }
+        let p = "undici".parse::<Flavor>().expect("flavor").prepare(&ProxyEnv::default());
+        assert!(p.matcher().is_none());
     }
 
     #[test]
