@@ -7,9 +7,11 @@
 //! Java never reads proxy environment variables: its input is JVM system properties
 //! ([`ProxyEnv::property`]); `env` is ignored (R-JAVA-SRC-1).
 
+use super::matching::Eval;
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
+use crate::matcher::{Case, Matcher, MatcherBuilder};
 use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic};
 use crate::proxy::ProxyUrl;
 use crate::target::{HostView, Target};
@@ -58,11 +60,57 @@ const PROPS: &[(&str, &[&str])] = &[
     ("socket", &["socksProxy"]),
 ];
 
-/// The properties as the JDK reads them (live, on every `select`).
+/// The non-proxy property of each row of `PROPS`: `http` and `https` share one.
+const NON_PROXY: [&str; 3] = ["http.nonProxyHosts", "ftp.nonProxyHosts", "socksNonProxyHosts"];
+
+fn non_proxy_index(proto: &str) -> usize {
+    match proto {
+        "http" | "https" => 0,
+        "ftp" => 1,
+        _ => 2,
+    }
+}
+
+/// One effective non-proxy list, parsed and compiled once (the properties cannot change
+/// between requests here).
+#[derive(Clone, Debug)]
+struct NonProxy {
+    report: std::sync::Arc<NoProxyReport>,
+    /// `None` only if too large to index.
+    matcher: Option<std::sync::Arc<Matcher>>,
+}
+
+/// The properties as the JDK reads them (live, on every `select`); the three non-proxy lists
+/// parsed once (`None`: the property is set but empty, so no list at all).
 #[derive(Clone, Debug)]
 pub(crate) struct Prepared {
     rules: JavaRules,
     env: ProxyEnv,
+    non_proxy: [Option<NonProxy>; 3],
+}
+
+/// Index the disjuncts so that the first match is the one the `glob_matches` scan stops at.
+/// Both sides are lower-cased the way the JDK does (`String.toLowerCase`, Unicode, on the
+/// whole pattern and the whole host) and then compared byte for byte:
+///
+/// - `*`, and `**` (contains the empty string): every host;
+/// - `*x`: hosts ending with `x`; `x*`: hosts starting with `x` (string comparison);
+/// - `x`: exactly `x`;
+/// - `*x*` (contains `x`): not indexable, the scan's predicate decides (fallback).
+fn compile(entries: &[Entry]) -> Option<Matcher> {
+    let mut b = MatcherBuilder::new(Case::Sensitive);
+    b.reserve(entries.len(), entries.iter().map(|e| e.text.len()).sum());
+    for (i, e) in entries.iter().enumerate() {
+        let p = e.text.to_lowercase();
+        match (p.strip_prefix('*'), p.strip_suffix('*')) {
+            _ if p == "*" || p == "**" => b.all(i),
+            (Some(_), Some(_)) => b.fallback(i),
+            (Some(suffix), None) => b.suffix(i, suffix, None),
+            (None, Some(prefix)) => b.prefix(i, prefix, None),
+            (None, None) => b.name(i, &p, true, false, None),
+        }
+    }
+    b.build()
 }
 
 /// `Integer.decode` (R-JAVA-PORT-1): sign, then `0x`/`0X`/`#` hex, `0` octal, else decimal;
@@ -216,7 +264,20 @@ fn parse_non_proxy(value: &str) -> (Vec<Entry>, Vec<NoProxyDiagnostic>) {
 
 impl Prepared {
     pub(crate) fn new(r: &JavaRules, env: &ProxyEnv) -> Self {
-        Prepared { rules: r.clone(), env: env.clone() }
+        let non_proxy = NON_PROXY.map(|np_name| {
+            let written = env.property(np_name).map(|v| v.value.as_str());
+            let from_file = if np_name == "socksNonProxyHosts" { None } else { r.net_properties_non_proxy_hosts };
+            let value = match written.or(from_file) {
+                None => r.default_non_proxy_hosts.to_owned(),
+                Some("") => return None,
+                Some(v) => format!("{v}|{}", r.default_non_proxy_hosts),
+            };
+            let (entries, diagnostics) = parse_non_proxy(&value);
+            let matcher = compile(&entries).map(std::sync::Arc::new);
+            let report = NoProxyReport { variable: np_name.into(), value, entries, diagnostics };
+            Some(NonProxy { report: std::sync::Arc::new(report), matcher })
+        });
+        Prepared { rules: r.clone(), env: env.clone(), non_proxy }
     }
 
     fn prop(&self, name: &str) -> Option<&str> {
@@ -227,12 +288,13 @@ impl Prepared {
         ex.variables.push(VarNote::new(name, status, self.prop(name)));
     }
 
-    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
-    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
-        None
+    /// The compiled `http.nonProxyHosts` (with the defaults), which `http` and `https` URLs
+    /// use; `None` if the property is set but empty.
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.non_proxy[0].as_ref().and_then(|np| np.matcher.as_deref())
     }
 
-    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
+    pub(crate) fn decide(&self, target: &Target, eval: Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         if !self.env.vars().is_empty() {
             ex.notes.push(
@@ -281,18 +343,10 @@ impl Prepared {
             return (Outcome::Direct, ex);
         };
         // R-JAVA-NP-1 … 3: the non-proxy list of this scheme.
-        let np_name = match *proto {
-            "http" | "https" => "http.nonProxyHosts",
-            "ftp" => "ftp.nonProxyHosts",
-            _ => "socksNonProxyHosts",
-        };
+        let list = self.non_proxy[non_proxy_index(proto)].as_ref();
+        let np_name = NON_PROXY[non_proxy_index(proto)];
         let written = self.prop(np_name);
-        let from_file = if np_name == "socksNonProxyHosts" { None } else { self.rules.net_properties_non_proxy_hosts };
-        let value = match written.or(from_file) {
-            None => Some(self.rules.default_non_proxy_hosts.to_owned()),
-            Some("") => None,
-            Some(v) => Some(format!("{v}|{}", self.rules.default_non_proxy_hosts)),
-        };
+        let value = list.map(|l| l.report.value.as_str());
         ex.variables.push(VarNote::new(
             np_name,
             match written {
@@ -315,16 +369,19 @@ impl Prepared {
             )),
             _ => {}
         }
-        if let Some(v) = value {
-            let (entries, diagnostics) = parse_non_proxy(&v);
+        if let Some(l) = list {
+            let entries = &l.report.entries;
+            let matches = |e: &Entry| glob_matches(&e.text.to_lowercase(), &urlhost);
             let hit = if urlhost.is_empty() {
                 None
             } else {
-                entries.iter().position(|e| glob_matches(&e.text.to_lowercase(), &urlhost))
+                match l.matcher.as_deref().filter(|_| eval == Eval::Compiled) {
+                    Some(m) => m.first(m.match_name(&urlhost, None), |i| matches(&entries[i])),
+                    None => entries.iter().position(matches),
+                }
             };
             let all = hit.is_some_and(|i| entries[i].kind == EntryKind::All);
-            ex.no_proxy =
-                Some(std::sync::Arc::new(NoProxyReport { variable: np_name.into(), value: v, entries, diagnostics }));
+            ex.no_proxy = Some(l.report.clone());
             if let Some(i) = hit {
                 ex.matched = Some(i);
                 ex.rule = if all { Rule::NoProxyAll } else { Rule::NoProxyMatch };
@@ -396,6 +453,105 @@ mod tests {
         assert_eq!(entries.len(), 3);
         assert_eq!(diags.len(), 1);
         assert!(middle_star("a*b") && !middle_star("*ab*") && !middle_star("*"));
+    }
+
+    /// `*x*` disjuncts are the only ones left to the scan; the rest is indexed.
+    #[test]
+    fn compiled_matcher_is_used() {
+        let env = ProxyEnv::builder()
+            .property("http.proxyHost", "proxy.invalid")
+            .property("http.nonProxyHosts", "*.Example.com|10.*|*xam*|EXACT.host|**")
+            .build();
+        let p = "java".parse::<crate::Flavor>().unwrap().prepare(&env);
+        let m = p.matcher().expect("a non-proxy list applies");
+        assert_eq!(m.fallback_entries(), &[2]);
+        assert_eq!(m.match_name("www.example.com", None), Some(0));
+        assert_eq!(m.match_name("10.1.2.3", None), Some(1));
+        assert_eq!(m.match_name("exact.host", None), Some(3));
+        assert_eq!(m.match_name("exact.hostx", None), Some(4));
+        assert_eq!(p.decide("http://EXAMPLE.org/").explanation.matched, Some(2));
+        assert_eq!(p.decide("http://[::1]/").explanation.matched, Some(4));
+        let empty = ProxyEnv::builder().property("http.nonProxyHosts", "").build();
+        assert!("java".parse::<crate::Flavor>().unwrap().prepare(&empty).matcher().is_none());
+    }
+
+    /// The generic differential test (tests/matcher.rs) sets no JVM properties, so Java never
+    /// reaches its non-proxy list there: this one does, with Unicode case pieces.
+    #[test]
+    fn compiled_equals_reference_on_generated_lists() {
+        use proptest::prelude::*;
+        use proptest::sample::select;
+        use proptest::test_runner::{Config, TestRunner};
+        const PIECES: &[&str] = &[
+            "a",
+            "A",
+            "ab",
+            "x",
+            "10",
+            "1",
+            "127",
+            "0",
+            "K",
+            "\u{212a}",
+            "İ",
+            "i\u{307}",
+            "Σ",
+            "σ",
+            "ς",
+            "ß",
+            "SS",
+            "é",
+            "É",
+            "*",
+            "",
+            ".",
+            "-",
+            "localhost",
+            "[::1]",
+            "::1",
+            ":80",
+            " ",
+            ",",
+        ];
+        let name = || prop::collection::vec(select(PIECES), 0..4).prop_map(|v| v.concat());
+        let pattern = (select(&["", "", "*", "*."][..]), name(), select(&["", "", "*", ".*"][..]))
+            .prop_map(|(a, n, b)| format!("{a}{n}{b}"));
+        let strategy = prop::collection::vec(pattern, 0..8).prop_flat_map(move |list| {
+            let np = list.join("|");
+            let host = (select(list.clone().into_iter().chain([String::new()]).collect::<Vec<_>>()), name(), name())
+                .prop_map(|(p, a, b)| {
+                    let core = p.trim_matches('*');
+                    format!("{a}{core}{b}").replace(['*', ' ', ','], "")
+                });
+            let hosts = prop::collection::vec(
+                (select(&["http", "https", "ftp", "socket"][..]), host).prop_map(|(s, h)| format!("{s}://{h}/")),
+                1..8,
+            );
+            (Just(np), select(&["http.nonProxyHosts", "ftp.nonProxyHosts", "socksNonProxyHosts"][..]), hosts)
+        });
+        let cases = std::env::var("NOPROXY_MATCHER_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(500);
+        let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+        let f: crate::Flavor = "java".parse().unwrap();
+        let (decided, matched) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
+        runner
+            .run(&strategy, |(np, prop_name, urls)| {
+                let env = ProxyEnv::builder()
+                    .property("proxyHost", "proxy.invalid")
+                    .property("socksProxyHost", "socks.invalid")
+                    .property(prop_name, &np)
+                    .build();
+                let p = f.prepare(&env);
+                for u in &urls {
+                    let (c, r) = (p.decide(u), p.decide_reference(u));
+                    decided.set(decided.get() + 1);
+                    matched.set(matched.get() + usize::from(r.explanation.matched.is_some()));
+                    prop_assert_eq!(c, r, "{}={:?} url={:?}", prop_name, np, u);
+                }
+                Ok(())
+            })
+            .unwrap();
+        let (d, m) = (decided.get(), matched.get());
+        assert!(m * 10 >= d, "the generator must produce hits: {m} of {d}");
     }
 
     #[test]

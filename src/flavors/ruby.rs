@@ -13,11 +13,12 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::curl::ipv4_normalize;
-use super::matching::prefix_eq;
+use super::matching::{prefix_eq, Eval};
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
-use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic, ParsedNoProxy};
+use crate::matcher::{Case, Matcher, MatcherBuilder};
+use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic};
 use crate::proxy::ProxyUrl;
 use crate::secret::redact_value;
 use crate::target::{HostView, Target};
@@ -322,16 +323,78 @@ fn scan(r: &RubyRules, value: &str, diags: &mut Vec<NoProxyDiagnostic>) -> (Vec<
     (toks, entries)
 }
 
-/// The environment as Ruby holds it; everything is read per request (R-RUBY-VAR-*).
+/// Index the tokens so that the first match is the one `use_proxy?` stops at (R-RUBY-NP-1 … 4).
+/// Ruby compares `host.downcase` (ASCII: the URI is) with `token.downcase` (Unicode): the
+/// tokens are lower-cased the same way here and compared byte for byte.
+///
+/// - `.x` (Ruby ≥ 2.6): `host.end_with?(".x")`, i.e. the subdomains of `x`;
+/// - `x`: `host == x` or `host` ends with `.x`: the name with its subdomains;
+/// - a token `IPAddr.new` accepts (dotted quad, `/bits`, `/mask`) also matches the request's
+///   IPv4 address (literal or resolved) inside its prefix;
+///
+/// each restricted to the token's `:port`, compared as the decimal of the integer Ruby reads
+/// (both sides saturate at `u64::MAX`, as the scan does).
+fn compile(toks: &[Token]) -> Option<Matcher> {
+    let mut b = MatcherBuilder::new(Case::Sensitive);
+    b.reserve(toks.len(), toks.iter().map(|t| t.host.len()).sum());
+    for (i, t) in toks.iter().enumerate() {
+        let port = t.port.map(|p| p.to_string());
+        let port = port.as_deref();
+        let tok = t.host.to_lowercase();
+        match tok.strip_prefix('.') {
+            Some(rest) => b.name(i, rest, false, true, port),
+            None => b.name(i, &tok, true, true, port),
+        }
+        if let Some((net, bits)) = ipaddr(&t.host) {
+            b.cidr(i, IpAddr::V4(net), bits, port);
+        }
+    }
+    b.build()
+}
+
+/// `n` in decimal, written into `buf` (no allocation).
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
+
+/// `no_proxy` (or `NO_PROXY`) as `use_proxy?` scans it, parsed once: the environment cannot
+/// change between requests here.
+#[derive(Clone, Debug)]
+struct NoProxy {
+    report: std::sync::Arc<NoProxyReport>,
+    toks: Vec<Token>,
+    /// The compiled tokens; `None` only if too large to index.
+    matcher: Option<std::sync::Arc<Matcher>>,
+}
+
+/// The environment as Ruby holds it; everything but `no_proxy` is read per request
+/// (R-RUBY-VAR-*).
 #[derive(Clone, Debug)]
 pub(crate) struct Prepared {
-    rules: RubyRules,
     env: ProxyEnv,
+    no_proxy: Option<NoProxy>,
 }
 
 impl Prepared {
     pub(crate) fn new(r: &RubyRules, env: &ProxyEnv) -> Self {
-        Prepared { rules: r.clone(), env: env.clone() }
+        let (np_name, np) = no_proxy_var(env);
+        let no_proxy = np.map(|np| {
+            let mut diagnostics = Vec::new();
+            let (toks, entries) = scan(r, np, &mut diagnostics);
+            let matcher = compile(&toks).map(std::sync::Arc::new);
+            let report = NoProxyReport { variable: np_name.into(), value: np.into(), entries, diagnostics };
+            NoProxy { report: std::sync::Arc::new(report), toks, matcher }
+        });
+        Prepared { env: env.clone(), no_proxy }
     }
 
     /// `find_proxy`'s choice of value for `http` (R-RUBY-VAR-1, R-RUBY-CGI-1).
@@ -392,12 +455,11 @@ impl Prepared {
         }
     }
 
-    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
-    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
-        None
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.no_proxy.as_ref().and_then(|np| np.matcher.as_deref())
     }
 
-    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
+    pub(crate) fn decide(&self, target: &Target, eval: Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         // R-RUBY-URL-1: URI(url); R-RUBY-HTTP-1: Net::HTTP.start(uri.hostname, uri.port, use_ssl: https).
         let uri = match parse_uri(target.as_str()) {
@@ -457,55 +519,67 @@ impl Prepared {
             }
         }
         // R-RUBY-NP-1 … 4: no_proxy || NO_PROXY (an empty no_proxy hides NO_PROXY).
-        let (np_name, np) = match (self.env.get("no_proxy"), self.env.get("NO_PROXY")) {
-            (Some(v), _) => ("no_proxy", Some(v)),
-            (None, Some(v)) => ("NO_PROXY", Some(v)),
-            _ => ("no_proxy", None),
-        };
+        let (np_name, np) = no_proxy_var(&self.env);
         ex.variables.push(VarNote::new(np_name, if np.is_some() { VarStatus::Used } else { VarStatus::Unset }, np));
-        if let Some(np) = np {
-            let mut parsed = ParsedNoProxy::default();
-            let (toks, entries) = scan(&self.rules, np, &mut parsed.diagnostics);
-            parsed.entries = entries;
-            let report = std::sync::Arc::new(NoProxyReport {
-                variable: np_name.into(),
-                value: np.into(),
-                entries: parsed.entries,
-                diagnostics: parsed.diagnostics,
-            });
-            ex.no_proxy = Some(report);
+        if let Some(np) = &self.no_proxy {
+            ex.no_proxy = Some(np.report.clone());
             let Some(h) = host_l.as_deref() else {
                 ex.rule = Rule::NoHost;
                 let message = "the URL has no host: use_proxy? calls nil.downcase (NoMethodError)".into();
                 return (Outcome::Error { error: DecisionError::InvalidUrl { message } }, ex);
             };
-            for (i, t) in toks.iter().enumerate() {
-                if t.port.is_some_and(|p| p != port) {
-                    continue;
-                }
-                // `String#downcase` is Unicode-aware (the host itself is ASCII: R-RUBY-URL-1).
+            let toks = &np.toks;
+            let port_ok = |t: &Token| t.port.is_none_or(|p| p == port);
+            // `String#downcase` is Unicode-aware (the host itself is ASCII: R-RUBY-URL-1).
+            let name_hit = |t: &Token| {
                 let tok = t.host.to_lowercase();
-                let name_hit = if tok.starts_with('.') {
+                if tok.starts_with('.') {
                     h.ends_with(&tok)
                 } else {
                     h == tok || h.strip_suffix(tok.as_str()).is_some_and(|rest| rest.ends_with('.'))
-                };
-                let ip_hit = !name_hit
-                    && match (addr, ipaddr(&t.host)) {
-                        (Some((IpAddr::V4(a), _)), Some((net, bits))) => prefix_eq(&net.octets(), &a.octets(), bits),
-                        _ => false,
-                    };
-                if name_hit || ip_hit {
-                    if ip_hit && addr.is_some_and(|(_, resolved)| resolved) {
-                        ex.notes.push(format!(
-                            "entry {:?} matched the resolved address, not the name: this decision depends on name resolution",
-                            t.host
-                        ));
-                    }
-                    ex.matched = Some(i);
-                    ex.rule = Rule::NoProxyMatch;
-                    return (Outcome::Direct, ex);
                 }
+            };
+            let addr_hit = |t: &Token| match (addr, ipaddr(&t.host)) {
+                (Some((IpAddr::V4(a), _)), Some((net, bits))) => prefix_eq(&net.octets(), &a.octets(), bits),
+                _ => false,
+            };
+            // `(index, ip_hit)` of the first token that matches.
+            let found = match np.matcher.as_deref().filter(|_| eval == Eval::Compiled) {
+                Some(m) => {
+                    let mut buf = [0u8; 20];
+                    let port_s = decimal(port, &mut buf);
+                    let by_name = m.match_name(h, Some(port_s));
+                    let by_ip = match addr {
+                        Some((a @ IpAddr::V4(_), _)) => m.match_ip(a, Some(port_s)),
+                        _ => None,
+                    };
+                    let indexed = match (by_name, by_ip) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    let t = |i: usize| &toks[i];
+                    m.first(indexed, |i| port_ok(t(i)) && (name_hit(t(i)) || addr_hit(t(i))))
+                        .map(|i| (i, !name_hit(t(i))))
+                }
+                None => toks.iter().enumerate().find_map(|(i, t)| {
+                    if !port_ok(t) {
+                        return None;
+                    }
+                    let name_hit = name_hit(t);
+                    let ip_hit = !name_hit && addr_hit(t);
+                    (name_hit || ip_hit).then_some((i, ip_hit))
+                }),
+            };
+            if let Some((i, ip_hit)) = found {
+                if ip_hit && addr.is_some_and(|(_, resolved)| resolved) {
+                    ex.notes.push(format!(
+                        "entry {:?} matched the resolved address, not the name: this decision depends on name resolution",
+                        toks[i].host
+                    ));
+                }
+                ex.matched = Some(i);
+                ex.rule = Rule::NoProxyMatch;
+                return (Outcome::Direct, ex);
             }
         }
         // R-RUBY-PV-1: URI.parse(value); the scheme is ignored, Net::HTTP speaks HTTP to it.
@@ -538,6 +612,15 @@ impl Prepared {
     }
 }
 
+/// `ENV['no_proxy'] || ENV['NO_PROXY']` (an empty `no_proxy` is truthy and hides `NO_PROXY`).
+fn no_proxy_var(env: &ProxyEnv) -> (&'static str, Option<&str>) {
+    match (env.get("no_proxy"), env.get("NO_PROXY")) {
+        (Some(v), _) => ("no_proxy", Some(v)),
+        (None, Some(v)) => ("NO_PROXY", Some(v)),
+        _ => ("no_proxy", None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,6 +634,71 @@ mod tests {
         assert_eq!((u.scheme.as_deref(), u.hostname.as_deref()), (Some("localhost"), None));
         let u = parse_uri("HTTP://Example.invalid:/").unwrap();
         assert_eq!((u.hostname.as_deref(), u.port), (Some("Example.invalid"), Some(80)));
+    }
+
+    #[test]
+    fn decimal_ports() {
+        let mut buf = [0u8; 20];
+        for n in [0, 7, 80, 65535, 10_000_000_000, u64::MAX] {
+            assert_eq!(decimal(n, &mut buf), n.to_string());
+        }
+    }
+
+    #[test]
+    fn compiled_matcher_is_used_and_agrees() {
+        let list = "a.example:8080,.example,EXAMPLE.org:80,10.0.0.0/8:80,10.0.0.0/255.255.0.0,1.2.3.4,\u{212a}.test,.,*,x:99999999999999999999999";
+        let hosts = [
+            "a.example",
+            "a.example:8080",
+            "b.a.example",
+            "example",
+            "x.example.org",
+            "example.org:81",
+            "resolved.test",
+            "resolved.test:80",
+            "other.test",
+            "10.0.0.1",
+            "10.1.0.1",
+            "10.0.0.1:81",
+            "1.2.3.4",
+            "x.1.2.3.4",
+            "k.test",
+            "dot.",
+            "*",
+            "x:99999999999999999999999",
+            "x:18446744073709551615",
+            "x:99",
+        ];
+        for id in ["ruby@2.5.0", "ruby"] {
+            let f: crate::Flavor = id.parse().unwrap();
+            let env = ProxyEnv::builder()
+                .var("http_proxy", "http://p.invalid:1/")
+                .var("NO_PROXY", list)
+                .resolve("resolved.test", "10.0.0.7".parse().unwrap())
+                .resolve("other.test", "192.0.2.1".parse().unwrap())
+                .build();
+            let p = f.prepare(&env);
+            assert!(p.matcher().is_some_and(|m| m.fallback_entries().is_empty()), "{id}");
+            for h in hosts {
+                let url = format!("http://{h}/");
+                assert_eq!(p.decide(&url), p.decide_reference(&url), "{id} {h}");
+            }
+            let d = p.decide("http://resolved.test/");
+            assert_eq!(d.explanation.matched, Some(3), "{id}");
+            assert!(d.explanation.notes.iter().any(|n| n.contains("resolved address")), "{id}");
+            assert_eq!(p.decide("http://resolved.test:81/").explanation.matched, Some(4), "{id}");
+        }
+        let env = ProxyEnv::builder().var("http_proxy", "http://p.invalid:1/").var("no_proxy", list).build();
+        let p = "ruby@3.1.2".parse::<crate::Flavor>().unwrap().prepare(&env);
+        let m = p.matcher().unwrap();
+        assert_eq!(m.match_name("a.example", Some("8080")), Some(0));
+        assert_eq!(m.match_name("a.example", Some("80")), Some(1));
+        assert_eq!(m.match_name("example", Some("80")), None);
+        assert_eq!(m.match_name("k.test", Some("80")), Some(6));
+        assert_eq!(m.match_ip("10.0.0.1".parse().unwrap(), Some("80")), Some(3));
+        assert_eq!(m.match_ip("10.0.0.1".parse().unwrap(), Some("81")), Some(4));
+        let p = "ruby".parse::<crate::Flavor>().unwrap().prepare(&ProxyEnv::builder().build());
+        assert!(p.matcher().is_none());
     }
 
     #[test]

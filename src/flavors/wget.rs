@@ -5,10 +5,11 @@
 
 use std::net::Ipv6Addr;
 
-use super::matching::idna_ascii;
+use super::matching::{idna_ascii, Eval};
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
+use crate::matcher::{Case, Matcher, MatcherBuilder};
 use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic, ParsedNoProxy};
 use crate::proxy::ProxyUrl;
 use crate::target::{HostView, Target};
@@ -79,6 +80,8 @@ pub(crate) struct Prepared {
     no_proxy_notes: Vec<VarNote>,
     no_proxy: Option<std::sync::Arc<NoProxyReport>>,
     rules: WgetRules,
+    /// The compiled no_proxy; `None` if unset or empty (or too large to index).
+    matcher: Option<std::sync::Arc<Matcher>>,
 }
 
 impl Prepared {
@@ -108,15 +111,15 @@ impl Prepared {
                 diagnostics: p.diagnostics,
             })
         });
-        Prepared { env: env.clone(), no_proxy_notes: notes, no_proxy, rules: r.clone() }
+        let matcher = no_proxy.as_ref().and_then(|np| compile(r, &np.entries)).map(std::sync::Arc::new);
+        Prepared { env: env.clone(), no_proxy_notes: notes, no_proxy, rules: r.clone(), matcher }
     }
 
-    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
-    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
-        None
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.matcher.as_deref()
     }
 
-    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
+    pub(crate) fn decide(&self, target: &Target, eval: Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         let (scheme, view) = match read_url(target) {
             Ok(x) => x,
@@ -133,7 +136,12 @@ impl Prepared {
         }
         // R-WGET-MATCH-1: no_proxy is checked first, before any proxy variable is read.
         if let Some(np) = &self.no_proxy {
-            if let Some(i) = np.entries.iter().position(|e| sufmatch(&self.rules, &e.text, &view.host)) {
+            let matches = |e: &Entry| sufmatch(&self.rules, &e.text, &view.host);
+            let found = match self.matcher.as_deref().filter(|_| eval == Eval::Compiled) {
+                Some(m) => m.first(m.match_name(&view.host, None), |i| matches(&np.entries[i])),
+                None => np.entries.iter().position(matches),
+            };
+            if let Some(i) = found {
                 ex.matched = Some(i);
                 ex.rule = Rule::NoProxyMatch;
                 return (Outcome::Direct, ex);
@@ -244,6 +252,28 @@ fn sufmatch(r: &WgetRules, entry: &str, host: &str) -> bool {
     }
     let k = h.len() - e.len(); // host bytes before the matched suffix
     k == 0 || h[k - 1] == b'.' || (r.dot_prefix_subdomains && e.first() == Some(&b'.'))
+}
+
+/// Index the entries so that the first match is the one the `sufmatch` scan stops at. wget
+/// compares ASCII case-insensitively and byte for byte otherwise (R-WGET-MATCH-1 … 3):
+///
+/// - before 1.19.3 any string suffix matches: a suffix text;
+/// - since 1.19.3 the entry must end on a label boundary (`h == e` or `h` ends with `.e`): a
+///   name with its subdomains (the empty entry: hosts ending in `.`);
+/// - since 1.20 a dot-prefixed entry `.x` matches every host ending with `.x`: the
+///   subdomains of `x` (the entry `.`: hosts ending in `.`).
+fn compile(r: &WgetRules, entries: &[Entry]) -> Option<Matcher> {
+    let mut b = MatcherBuilder::new(Case::AsciiInsensitive);
+    b.reserve(entries.len(), entries.iter().map(|e| e.text.len()).sum());
+    for (i, e) in entries.iter().enumerate() {
+        let t = e.text.as_str();
+        match t.strip_prefix('.') {
+            _ if !r.label_boundary => b.suffix(i, t, None),
+            Some(rest) if r.dot_prefix_subdomains => b.name(i, rest, false, true, None),
+            _ => b.name(i, t, true, true, None),
+        }
+    }
+    b.build()
 }
 
 /// `rewrite_shorthand_url` (R-WGET-PV-1): `host:port` → `http://host:port`, `host:path` →
@@ -391,6 +421,50 @@ mod tests {
         assert!(sufmatch(&old, "ample.com", "example.com"));
         let mid = rules_for("1.19.3".parse().unwrap());
         assert!(!sufmatch(&mid, ".example.com", "www.example.com"));
+    }
+
+    #[test]
+    fn compiled_matcher_is_used_and_agrees() {
+        let list = "ample.com,.example.com,,EXAMPLE.org, x.net,.,..a,b*,10.0.0.1,::1,é.test";
+        let hosts = [
+            "example.com",
+            "www.example.com",
+            "www.EXAMPLE.org",
+            "example.org",
+            "notexample.org",
+            "a.",
+            "x..a",
+            "..a",
+            "b*",
+            "x.b*",
+            "10.0.0.1",
+            "110.0.0.1",
+            "[::1]",
+            "h",
+            "xn--9ca.test",
+        ];
+        for id in ["wget@1.13", "wget@1.19.3", "wget@1.20", "wget"] {
+            let f: crate::Flavor = id.parse().unwrap();
+            let env = ProxyEnv::builder().var("no_proxy", list).var("http_proxy", "http://p.invalid:1/").build();
+            let p = f.prepare(&env);
+            let m = p.matcher().expect("no_proxy is set");
+            assert!(m.fallback_entries().is_empty(), "{id}");
+            for h in hosts {
+                let url = format!("http://{h}/");
+                assert_eq!(p.decide(&url), p.decide_reference(&url), "{id} {h}");
+            }
+        }
+        let env = ProxyEnv::builder().var("no_proxy", list).build();
+        let p = "wget@1.21.3".parse::<crate::Flavor>().unwrap().prepare(&env);
+        let m = p.matcher().unwrap();
+        assert_eq!(m.match_name("www.example.com", None), Some(1));
+        assert_eq!(m.match_name("example.com", None), None);
+        assert_eq!(m.match_name("a.", None), Some(2));
+        assert_eq!(m.match_name("x.example.org", None), Some(3));
+        let p = "wget@1.19".parse::<crate::Flavor>().unwrap().prepare(&env);
+        assert_eq!(p.matcher().unwrap().match_name("example.com", None), Some(0));
+        let p = "wget".parse::<crate::Flavor>().unwrap().prepare(&ProxyEnv::builder().var("no_proxy", "").build());
+        assert!(p.matcher().is_none());
     }
 
     #[test]
