@@ -216,7 +216,9 @@ impl Prepared {
         let http = read_proxy(r, env, &["HTTP_PROXY", "http_proxy"]);
         let https = read_proxy(r, env, &["HTTPS_PROXY", "https_proxy"]);
         // Go's explanation lists no NO_PROXY variables: the value alone is kept, in the report.
-        let no_proxy = ["NO_PROXY", "no_proxy"].iter().find_map(|&n| env.get(n).filter(|v| !v.is_empty()).map(|v| (n.to_owned(), v)));
+        let no_proxy = ["NO_PROXY", "no_proxy"]
+            .iter()
+            .find_map(|&n| env.get(n).filter(|v| !v.is_empty()).map(|v| (n.to_owned(), v)));
         let no_proxy = no_proxy.map(|(variable, value)| {
             let parsed = match r.no_proxy {
                 GoNoProxy::Legacy => parse_legacy(value),
@@ -681,8 +683,28 @@ mod tests {
     #[test]
     fn byte_scan_matches_the_searches_it_replaces() {
         let samples = [
-            "", "a", "A", "é", "K", "[::1]:80", "10.0.0.0/8", "*.x", "x:1", "DEAD:beef::1", "fe80::1%eth0", "1.2.3.4",
-            "g", "-", "_", " ", "\u{212a}", "a]b", "*", "/", ":", "0x7f.1",
+            "",
+            "a",
+            "A",
+            "é",
+            "K",
+            "[::1]:80",
+            "10.0.0.0/8",
+            "*.x",
+            "x:1",
+            "DEAD:beef::1",
+            "fe80::1%eth0",
+            "1.2.3.4",
+            "g",
+            "-",
+            "_",
+            " ",
+            "\u{212a}",
+            "a]b",
+            "*",
+            "/",
+            ":",
+            "0x7f.1",
         ];
         for s in samples {
             let b = Bytes::of(s);

@@ -212,6 +212,8 @@ fn parse_no_proxy(r: &WgetRules, value: &str) -> ParsedNoProxy {
                     note("wget compares against the punycode host: write the entry in punycode (xn--…)");
                 }
                 match tok.strip_prefix('.') {
+                    // Before 1.19.3 `sufmatch` compares text from the end, with no label boundary.
+                    _ if !r.label_boundary => EntryKind::Suffix { suffix: tok.to_ascii_lowercase() },
                     Some(rest) if r.dot_prefix_subdomains => {
                         EntryKind::Domain { name: rest.to_ascii_lowercase(), apex: false, subdomains: true }
                     }
