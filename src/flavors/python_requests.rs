@@ -8,16 +8,18 @@
 //! fallback bypass check are CPython's (`python_urllib`).
 //! Rules: spec.md § Python requests, `R-PYREQ-*`. Vectors: tests/conformance/recorded/python-requests@*.jsonl.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
-use super::matching::prefix_eq;
+use super::matching::{prefix_eq, Eval};
 use super::python_urllib::{
-    bypass_match, getproxies_environment, mark_not_read, no_proxy_report, py_lower, py_space, PyProxies,
+    bypass_compiled, bypass_match, compile_bypass, getproxies_environment, mark_not_read, no_proxy_report, py_lower,
+    py_space, PyProxies,
 };
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
+use crate::matcher::{Case, Matcher, MatcherBuilder};
 use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic};
 use crate::proxy::ProxyUrl;
 use crate::target::{HostView, Target};
@@ -72,6 +74,11 @@ pub(crate) struct Prepared {
     own_notes: Vec<VarNote>,
     /// urllib's `no` key, for the fallback `proxy_bypass`.
     urllib_no: Option<Arc<NoProxyReport>>,
+    /// The own entries compiled for hosts `inet_aton` reads (CIDR + exact text) and for the
+    /// other hosts (name and `host:port` meanings); both or neither (see [`compile_own`]).
+    own_compiled: Option<(Arc<Matcher>, Arc<Matcher>)>,
+    /// urllib's `no` key compiled (see `python_urllib::compile_bypass`).
+    urllib_matcher: Option<Arc<Matcher>>,
 }
 
 impl Prepared {
@@ -96,15 +103,19 @@ impl Prepared {
             Arc::new(NoProxyReport { variable: variable.into(), value: value.into(), entries, diagnostics })
         });
         let urllib_no = proxies.get("no").map(|p| Arc::new(no_proxy_report(p, true)));
-        Prepared { rules: r.clone(), proxies, own, own_keys, own_notes, urllib_no }
+        let own_compiled = own.as_ref().and_then(|_| compile_own(r, &own_keys));
+        let urllib_matcher = urllib_no.as_deref().and_then(compile_bypass).map(Arc::new);
+        Prepared { rules: r.clone(), proxies, own, own_keys, own_notes, urllib_no, own_compiled, urllib_matcher }
     }
 
-    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
-    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
-        None
+    /// The compiled NO_PROXY: requests' own entries for host names (not `inet_aton`
+    /// addresses), given the lower-cased host name and the URL's port as decimal text (none
+    /// for port 0); else urllib's `no` key (hosts lower-cased, see `python_urllib`).
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.own_compiled.as_ref().map(|(_, names)| &**names).or(self.urllib_matcher.as_deref())
     }
 
-    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
+    pub(crate) fn decide(&self, target: &Target, eval: Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         ex.variables = self.proxies.notes.clone();
         ex.variables.extend(self.own_notes.iter().cloned());
@@ -123,7 +134,7 @@ impl Prepared {
         };
         ex.host = Some(HostView { host: url.hostname.clone(), ip: url.hostname.parse().ok(), port: url.port });
         // R-PYREQ-NP-*: should_bypass_proxies, then urllib's proxy_bypass as a fallback.
-        let bypass = self.should_bypass(&url);
+        let bypass = self.should_bypass(&url, eval);
         // R-PYREQ-URL-3: urllib3's pool re-parses the target host without its brackets, and a
         // zone ID (`%…`) then fails: a direct connection to such a host is an error.
         let zone_fails = |ex: &mut Explanation| {
@@ -190,15 +201,24 @@ impl Prepared {
     }
 
     /// `should_bypass_proxies(url, no_proxy=None)`: the report and entry that matched.
-    fn should_bypass(&self, url: &ReqUrl) -> Option<(&Arc<NoProxyReport>, usize)> {
+    fn should_bypass(&self, url: &ReqUrl, eval: Eval) -> Option<(&Arc<NoProxyReport>, usize)> {
+        let compiled = eval == Eval::Compiled;
         if let Some(np) = &self.own {
-            if let Some(i) = own_match(&self.rules, &self.own_keys, url) {
+            let found = match self.own_compiled.as_ref().filter(|_| compiled) {
+                Some((ip, names)) => own_match_compiled(&self.rules, &self.own_keys, ip, names, url),
+                None => own_match(&self.rules, &self.own_keys, url),
+            };
+            if let Some(i) = found {
                 return Some((np, i));
             }
         }
         // R-PYREQ-NP-4: the fallback sees the bare host name (no port, no brackets).
         let np = self.urllib_no.as_ref()?;
-        bypass_match(np, &url.hostname).map(|i| (np, i))
+        match self.urllib_matcher.as_deref().filter(|_| compiled) {
+            Some(m) => bypass_compiled(m, &url.hostname),
+            None => bypass_match(np, &url.hostname),
+        }
+        .map(|i| (np, i))
     }
 }
 
@@ -291,10 +311,99 @@ fn own_match(r: &PyRequestsRules, keys: &[(String, Option<ipnet::Ipv4Net>)], url
     })
 }
 
+/// Index requests' own entries (`keys`, one per entry) for [`own_match_compiled`]: the same
+/// first match as [`own_match`] for every host and port.
+///
+/// - `inet_aton` hosts: a valid CIDR is an IPv4 prefix; any other entry matches only the host
+///   written exactly like it (a name with `apex` only).
+/// - Other hosts, `with_port` being `host:port` (port ≠ 0) or `host`: an entry `t` (≥ 2.34:
+///   leading dots stripped) is the name `t` (`host == t`, `host` ends with `.t`; < 2.34: the
+///   suffix text `t`); written `a:b` (last `:`) it also matches `with_port` exactly when the
+///   port is `b` and `host` matches `a` that way (name or suffix `a` restricted to port `b`).
+///   < 2.34 only: an all-digit entry of at most 5 digits is also a suffix of the port's digits
+///   (`with_port.endswith("80")` for port 8080); the index has no "port ends with" meaning,
+///   so those entries are fallback entries.
+fn compile_own(r: &PyRequestsRules, keys: &[(String, Option<ipnet::Ipv4Net>)]) -> Option<(Arc<Matcher>, Arc<Matcher>)> {
+    let mut ip = MatcherBuilder::new(Case::Sensitive);
+    let mut names = MatcherBuilder::new(Case::Sensitive);
+    let bytes = keys.iter().map(|(t, _)| t.len()).sum();
+    names.reserve(keys.len(), bytes);
+    for (i, (text, cidr)) in keys.iter().enumerate() {
+        match cidr {
+            Some(net) => ip.cidr(i, IpAddr::V4(net.addr()), net.prefix_len(), None),
+            None => ip.name(i, text, true, false, None),
+        }
+        if r.label_boundary {
+            let t = text.trim_start_matches('.');
+            names.name(i, t, true, true, None);
+            if let Some((a, b)) = t.rsplit_once(':') {
+                names.name(i, a, true, true, Some(b));
+            }
+        } else {
+            names.suffix(i, text, None);
+            if let Some((a, b)) = text.rsplit_once(':') {
+                names.suffix(i, a, Some(b));
+            } else if !text.is_empty() && text.len() <= 5 && text.bytes().all(|b| b.is_ascii_digit()) {
+                names.fallback(i);
+            }
+        }
+    }
+    Some((Arc::new(ip.build()?), Arc::new(names.build()?)))
+}
+
+/// [`own_match`] on the indexes of [`compile_own`] (no allocation).
+fn own_match_compiled(
+    r: &PyRequestsRules,
+    keys: &[(String, Option<ipnet::Ipv4Net>)],
+    ip_index: &Matcher,
+    names: &Matcher,
+    url: &ReqUrl,
+) -> Option<usize> {
+    let host = url.hostname.as_str();
+    if let Some(ip) = inet_aton(host) {
+        return match (ip_index.match_ip(IpAddr::V4(ip), None), ip_index.match_name(host, None)) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        };
+    }
+    let mut buf = [0u8; 5];
+    let port = url.port.filter(|p| *p != 0).map(|p| decimal(p, &mut buf));
+    names.first(names.match_name(host, port), |i| {
+        // Fallback entries (< 2.34, all digits): the reference test, `with_port` not built.
+        let text = keys.get(i).map_or("", |(t, _)| t.as_str());
+        !r.label_boundary && (host.ends_with(text) || joined_ends_with(host, port, text))
+    })
+}
+
+/// `port` in decimal, written into `buf` (what `f"{host}:{port}"` prints).
+fn decimal(port: u16, buf: &mut [u8; 5]) -> &str {
+    let (mut n, mut i) = (port, buf.len());
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
+
+/// Does `host:port` (just `host` without a port) end with `t`?
+fn joined_ends_with(host: &str, port: Option<&str>, t: &str) -> bool {
+    let Some(p) = port else { return host.ends_with(t) };
+    if t.len() <= p.len() {
+        return p.ends_with(t);
+    }
+    let rest = t.len() - p.len() - 1;
+    t.ends_with(p) && t.as_bytes()[rest] == b':' && host.ends_with(&t[..rest])
+}
+
 /// glibc `inet_aton` (what `socket.inet_aton` calls): 1–4 parts, each decimal, `0x` hex or
 /// `0` octal, the last part filling the remaining bytes.
 pub(crate) fn inet_aton(s: &str) -> Option<Ipv4Addr> {
-    let mut parts: Vec<u64> = Vec::with_capacity(4);
+    let mut parts = [0u64; 4];
+    let mut n = 0;
     let b = s.as_bytes();
     let mut i = 0;
     loop {
@@ -327,24 +436,27 @@ pub(crate) fn inet_aton(s: &str) -> Option<Ipv4Addr> {
         }
         match b.get(i) {
             Some(b'.') => {
-                if parts.len() >= 3 || val > 0xff {
+                if n >= 3 || val > 0xff {
                     return None;
                 }
-                parts.push(val);
+                parts[n] = val;
+                n += 1;
                 i += 1;
             }
             None => {
-                parts.push(val);
+                parts[n] = val;
+                n += 1;
                 break;
             }
             Some(c) if c.is_ascii_whitespace() => {
-                parts.push(val);
+                parts[n] = val;
+                n += 1;
                 break;
             }
             _ => return None,
         }
     }
-    let v = match parts.as_slice() {
+    let v = match &parts[..n] {
         [a] => *a,
         [a, b] if *b <= 0xff_ffff => (a << 24) | b,
         [a, b, c] if *c <= 0xffff => (a << 24) | (b << 16) | c,
@@ -616,6 +728,59 @@ mod tests {
         assert_eq!(inet_aton("1.2.3.4."), None);
         assert_eq!(inet_aton("example"), None);
         assert_eq!(inet_aton("08.1.2.3"), None);
+    }
+
+    fn prepared(version: &str, no_proxy: &str) -> Prepared {
+        Prepared::new(&rules_for(version.parse().unwrap()), &ProxyEnv::builder().var("no_proxy", no_proxy).build())
+    }
+
+    fn url(host: &str, port: Option<u16>) -> ReqUrl {
+        ReqUrl { scheme: "http".into(), hostname: host.into(), port }
+    }
+
+    #[test]
+    fn compiled_own_entries() {
+        let new = prepared("2.34.2", "10.0.0.0/8,.example.com,docker:2376,127.1,::1");
+        assert!(new.matcher().is_some_and(|m| m.fallback_entries().is_empty()));
+        let old = prepared("2.33.1", "example.com,docker:2376,80,10.0.0.0/8");
+        assert_eq!(old.matcher().map(|m| m.fallback_entries()), Some(&[2usize][..]));
+        let m = old.matcher().unwrap();
+        assert_eq!(m.match_name("notexample.com", None), Some(0));
+        assert_eq!(m.match_name("xdocker", Some("2376")), Some(1));
+        let cases = [
+            ("10.1.2.3", None),
+            ("10.1.2.3", Some(80)),
+            ("127.1", None),
+            ("127.0.0.1", None),
+            ("a.example.com", Some(8080)),
+            ("notexample.com", None),
+            ("docker", Some(2376)),
+            ("x.docker", Some(2376)),
+            ("docker", Some(2375)),
+            ("docker", None),
+            ("host", Some(8080)),
+            ("host", Some(80)),
+            ("host", Some(0)),
+            ("::1", Some(80)),
+            ("other", None),
+        ];
+        for p in [&new, &old] {
+            for (h, port) in cases {
+                let u = url(h, port);
+                let got = p.should_bypass(&u, Eval::Compiled).map(|(_, i)| i);
+                let want = p.should_bypass(&u, Eval::Reference).map(|(_, i)| i);
+                assert_eq!(got, want, "{h} {port:?}");
+            }
+        }
+        assert_eq!(old.should_bypass(&url("host", Some(8080)), Eval::Compiled).map(|(_, i)| i), Some(2));
+        assert_eq!(new.should_bypass(&url("x.docker", Some(2376)), Eval::Compiled).map(|(_, i)| i), Some(2));
+        let mut buf = [0u8; 5];
+        assert_eq!(decimal(65535, &mut buf), "65535");
+        assert_eq!(decimal(7, &mut buf), "7");
+        assert!(joined_ends_with("h", Some("80"), "h:80"));
+        assert!(joined_ends_with("ah", Some("80"), "h:80"));
+        assert!(!joined_ends_with("h", Some("80"), "h:8"));
+        assert!(joined_ends_with("h", Some("8080"), "80"));
     }
 
     #[test]

@@ -8,11 +8,13 @@
 //! The environment readers (`getproxies_environment`, `proxy_bypass_environment`) are shared
 //! with requests, which calls them (see `python_requests`).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
+use crate::matcher::{Case, Matcher, MatcherBuilder};
 use crate::noproxy::{Entry, EntryKind, NoProxyDiagnostic};
 use crate::proxy::ProxyUrl;
 use crate::target::{HostView, Target};
@@ -247,6 +249,41 @@ pub(crate) fn bypass_match(np: &NoProxyReport, host: &str) -> Option<usize> {
     })
 }
 
+/// Index a report for [`bypass_match`]: every entry text `n` (already lower-cased, leading
+/// dots stripped) means "the host is `n` or ends with `.n`", compared byte for byte after
+/// Python's `lower()` of the host. Exact for every entry form (no fallback entries).
+pub(crate) fn compile_bypass(np: &NoProxyReport) -> Option<Matcher> {
+    let mut b = MatcherBuilder::new(Case::Sensitive);
+    if np.value == "*" {
+        b.all(0);
+        return b.build();
+    }
+    b.reserve(np.entries.len(), np.value.len());
+    for (i, e) in np.entries.iter().enumerate() {
+        b.name(i, &e.text, true, true, None);
+    }
+    b.build()
+}
+
+/// [`bypass_match`] on the index built by [`compile_bypass`]: the host with and without its
+/// port are two lookups (no allocation unless the host has upper-case or non-ASCII letters).
+pub(crate) fn bypass_compiled(m: &Matcher, host: &str) -> Option<usize> {
+    let host: Cow<'_, str> = if host.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(py_lower(host))
+    } else {
+        Cow::Borrowed(host)
+    };
+    let (hostonly, _) = split_port(&host);
+    let a = m.match_name(hostonly, None);
+    if hostonly.len() == host.len() {
+        return a;
+    }
+    match (a, m.match_name(&host, None)) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
 /// Build the report for the `no` key.
 pub(crate) fn no_proxy_report(p: &PyProxy, requests: bool) -> NoProxyReport {
     let (entries, diagnostics) = parse_no_proxy(&p.value, requests);
@@ -377,6 +414,8 @@ fn usable_key(key: &str) -> bool {
 pub(crate) struct Prepared {
     proxies: PyProxies,
     no_proxy: Option<Arc<NoProxyReport>>,
+    /// The compiled `no_proxy` (see [`compile_bypass`]).
+    matcher: Option<Arc<Matcher>>,
 }
 
 /// The request as it moves through the opener.
@@ -393,19 +432,25 @@ impl Prepared {
     pub(crate) fn new(r: &PyUrllibRules, env: &ProxyEnv) -> Self {
         let proxies = getproxies_environment(env, r.fast_name_screen);
         let no_proxy = proxies.get("no").map(|p| Arc::new(no_proxy_report(p, false)));
-        Prepared { proxies, no_proxy }
+        let matcher = no_proxy.as_deref().and_then(compile_bypass).map(Arc::new);
+        Prepared { proxies, no_proxy, matcher }
     }
 
-    fn bypass(&self, host: &str) -> Option<usize> {
-        bypass_match(self.no_proxy.as_deref()?, host)
+    fn bypass(&self, host: &str, eval: super::matching::Eval) -> Option<usize> {
+        let np = self.no_proxy.as_deref()?;
+        match self.matcher.as_deref().filter(|_| eval == super::matching::Eval::Compiled) {
+            Some(m) => bypass_compiled(m, host),
+            None => bypass_match(np, host),
+        }
     }
 
-    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
-    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
-        None
+    /// The compiled `no_proxy` key: hosts are given lower-cased (Python's `str.lower()`),
+    /// once with and once without their port.
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.matcher.as_deref()
     }
 
-    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
+    pub(crate) fn decide(&self, target: &Target, eval: super::matching::Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         ex.variables = self.proxies.notes.clone();
         ex.no_proxy = self.no_proxy.clone();
@@ -475,7 +520,7 @@ impl Prepared {
                 let bypassed = match &req.host {
                     Some(h) => {
                         consulted = true;
-                        self.bypass(h)
+                        self.bypass(h, eval)
                     }
                     None => None,
                 };
@@ -670,6 +715,36 @@ mod tests {
         assert_eq!(proxy_key("_proxy", true), Some(String::new()));
         assert_eq!(proxy_key("proxy", true), None);
         assert_eq!(proxy_key("Http_Proxy", false), Some("http".into()));
+    }
+
+    #[test]
+    fn compiled_bypass_is_used() {
+        use crate::flavors::matching::Eval;
+        let env = ProxyEnv::builder().var("no_proxy", ".Example.com, Host:8080,bücher.de,*.x,::1").build();
+        let p = Prepared::new(&rules_for("3.12".parse().unwrap()), &env);
+        let m = p.matcher().expect("no_proxy set");
+        assert!(m.fallback_entries().is_empty());
+        assert_eq!(m.match_name("a.example.com", None), Some(0));
+        assert_eq!(m.match_name("host:8080", None), Some(1));
+        assert_eq!(m.match_name("host", None), None);
+        for h in [
+            "A.EXAMPLE.COM:80",
+            "example.com",
+            "x.HOST:8080",
+            "host:80",
+            "BÜCHER.DE",
+            "a.*.x",
+            "::1",
+            "[::1]",
+            "host:",
+            "other",
+        ] {
+            assert_eq!(p.bypass(h, Eval::Compiled), p.bypass(h, Eval::Reference), "{h}");
+        }
+        assert_eq!(p.bypass("a.B\u{dc}CHER.de:1", Eval::Compiled), Some(2));
+        let star =
+            Prepared::new(&rules_for("3.12".parse().unwrap()), &ProxyEnv::builder().var("no_proxy", "*").build());
+        assert_eq!(star.matcher().unwrap().match_name("anything", None), Some(0));
     }
 
     #[test]

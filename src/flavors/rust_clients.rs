@@ -25,6 +25,7 @@ use super::http_uri;
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
+use crate::matcher::{Case, Matcher, MatcherBuilder};
 use crate::noproxy::{split_spans, Entry, EntryKind, NoProxyDiagnostic};
 use crate::proxy::ProxyUrl;
 use crate::target::{HostView, Target};
@@ -199,6 +200,9 @@ pub(crate) struct Prepared {
     variables: Vec<VarNote>,
     cgi: bool,
     notes: Vec<String>,
+    /// The compiled NO_PROXY (indices are those of `no_proxy.entries`); `None` when no
+    /// NO_PROXY was read or it was too large to index.
+    matcher: Option<Arc<Matcher>>,
 }
 
 fn usable(env: &ProxyEnv, name: &str) -> Option<String> {
@@ -217,6 +221,7 @@ impl Prepared {
             variables: vec![],
             cgi: false,
             notes: vec![],
+            matcher: None,
         };
         let order: &[&str] = match r.engine {
             RustEngine::HyperUtil => &[
@@ -259,6 +264,9 @@ impl Prepared {
             RustEngine::HyperUtil => p.read_hyper_util(env),
             RustEngine::ReqwestLegacy => p.read_reqwest_legacy(env),
             RustEngine::Ureq => p.read_ureq(env),
+        }
+        if p.no_proxy.is_some() {
+            p.matcher = compile(r, &p.np).map(Arc::new);
         }
         p
     }
@@ -529,7 +537,10 @@ impl Prepared {
     }
 
     /// The index of the first entry matching `host` (as the client reads it).
-    fn no_proxy_match(&self, host: &str) -> Option<usize> {
+    fn no_proxy_match(&self, host: &str, eval: super::matching::Eval) -> Option<usize> {
+        if let Some(m) = self.matcher.as_deref().filter(|_| eval == super::matching::Eval::Compiled) {
+            return match_compiled(&self.rules, &self.np, m, host);
+        }
         match self.rules.engine {
             RustEngine::Ureq => self
                 .np
@@ -577,12 +588,13 @@ impl Prepared {
         }
     }
 
-    /// The compiled NO_PROXY (none yet: this flavor answers with its reference scan).
-    pub(crate) fn matcher(&self) -> Option<&crate::matcher::Matcher> {
-        None
+    /// The compiled NO_PROXY: names as the client compares them (ureq: every host; hyper-util
+    /// and reqwest: hosts that are not IP addresses, brackets stripped), addresses for IP hosts.
+    pub(crate) fn matcher(&self) -> Option<&Matcher> {
+        self.matcher.as_deref()
     }
 
-    pub(crate) fn decide(&self, target: &Target, _eval: super::matching::Eval) -> (Outcome, Explanation) {
+    pub(crate) fn decide(&self, target: &Target, eval: super::matching::Eval) -> (Outcome, Explanation) {
         let mut ex = Explanation::new();
         ex.variables = self.variables.clone();
         ex.no_proxy = self.no_proxy.clone();
@@ -638,7 +650,7 @@ impl Prepared {
             return (Outcome::Direct, ex);
         }
         // NO_PROXY is checked first, for every scheme.
-        if let Some(i) = self.no_proxy_match(host) {
+        if let Some(i) = self.no_proxy_match(host, eval) {
             ex.matched = Some(i);
             let all = matches!(self.no_proxy.as_ref().map(|n| &n.entries[i].kind), Some(EntryKind::All));
             ex.rule = if all { Rule::NoProxyAll } else { Rule::NoProxyMatch };
@@ -674,6 +686,72 @@ impl Prepared {
                 (Outcome::Direct, ex)
             }
         }
+    }
+}
+
+/// Index the parsed entries: the same first match as the scan in `no_proxy_match`, for every
+/// host. Every entry form is indexed exactly, except the "every name" meaning of the first
+/// `*` (hyper-util, reqwest), which is a fallback entry: `DomainMatcher::contains` reaches its
+/// `d == "*"` branch only when the host does not end with `*` (a host like `a-*` matches no
+/// `*` entry), and the index has no "does not end with" meaning.
+fn compile(r: &RustRules, np: &[(usize, NpEntry)]) -> Option<Matcher> {
+    let case =
+        if r.case_insensitive || r.engine == RustEngine::Ureq { Case::AsciiInsensitive } else { Case::Sensitive };
+    let mut b = MatcherBuilder::new(case);
+    b.reserve(np.len(), np.iter().map(|(_, e)| if let NpEntry::Domain(d) = e { d.len() } else { 0 }).sum());
+    let mut star_seen = false;
+    for (i, e) in np {
+        let i = *i;
+        match e {
+            // ureq (ASCII case-insensitive; entries are lower-cased already).
+            NpEntry::UreqAll => b.all(i),
+            NpEntry::UreqExact(p) => b.name(i, p, true, false, None),
+            NpEntry::UreqPrefix(p) => b.prefix(i, p, None),
+            NpEntry::UreqSuffix(s) => b.suffix(i, s, None),
+            // hyper-util / reqwest, IP hosts only: `IpAddr ==` and `IpNet::contains` (no
+            // IPv4-mapped conversion: each family stays in its own table).
+            NpEntry::Ip(a) => b.ip(i, *a, None),
+            NpEntry::Net(n) => b.cidr(i, n.addr(), n.prefix_len(), None),
+            // Names only (`match_ip` never sees these): `domain_matches`.
+            NpEntry::Domain(d) => {
+                // `d == "*"`: the names not ending in `*` (the ones that do are `*` itself and
+                // the names ending in `.*`, indexed below). Later `*` entries can never come
+                // first: the first one matches every host they would.
+                if d == "*" && !star_seen {
+                    star_seen = true;
+                    b.fallback(i);
+                }
+                match d.strip_prefix('.') {
+                    // `.x`: the host `x` (second test), and every host ending in `.x` (the
+                    // suffix test; the host `.x` itself is one of them).
+                    Some(rest) => b.name(i, rest, true, true, None),
+                    // `x`: the host `x`, and hosts ending in `x` after a `.`.
+                    None => b.name(i, d, true, true, None),
+                }
+            }
+        }
+    }
+    b.build()
+}
+
+/// `no_proxy_match` on the compiled index (`np`: the entries, for the fallback ones).
+fn match_compiled(r: &RustRules, np: &[(usize, NpEntry)], m: &Matcher, host: &str) -> Option<usize> {
+    if r.engine == RustEngine::Ureq {
+        return m.match_name(host, None);
+    }
+    let h = if r.strip_one_bracket_pair {
+        host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host)
+    } else if host.starts_with('[') {
+        host.trim_matches(['[', ']'])
+    } else {
+        host
+    };
+    match h.parse::<IpAddr>() {
+        Ok(ip) => m.match_ip(ip, None),
+        Err(_) => m.first(m.match_name(h, None), |i| {
+            let e = np.binary_search_by_key(&i, |(j, _)| *j).ok().map(|k| &np[k].1);
+            matches!(e, Some(NpEntry::Domain(d)) if domain_matches(r, d, h))
+        }),
     }
 }
 
@@ -814,5 +892,50 @@ mod tests {
         let old = hyper_util_rules("0.1.19".parse().unwrap());
         assert!(!domain_matches(&old, "EXAMPLE.com", "example.com"));
         assert!(domain_matches(&old, "", "example.com."));
+    }
+
+    fn prepared(id: &str, no_proxy: &str) -> Prepared {
+        let (family, version) = id.split_once('@').unwrap();
+        let v = version.parse().unwrap();
+        let r = match family {
+            "hyper-util" => hyper_util_rules(v),
+            "reqwest" => reqwest_rules(v),
+            _ => ureq_rules(v),
+        };
+        Prepared::new(&r, &ProxyEnv::builder().var("NO_PROXY", no_proxy).build())
+    }
+
+    #[test]
+    fn compiled_index_is_used() {
+        use crate::flavors::matching::Eval;
+        let p = prepared("hyper-util@0.1.21", "10.0.0.0/8,.Example.com,*,::1,x");
+        let m = p.matcher().expect("NO_PROXY read");
+        assert_eq!(m.fallback_entries(), &[2]);
+        assert_eq!(m.match_ip("10.1.2.3".parse().unwrap(), None), Some(0));
+        assert_eq!(m.match_ip("::1".parse().unwrap(), None), Some(3));
+        assert_eq!(m.match_ip("11.1.2.3".parse().unwrap(), None), None);
+        assert_eq!(m.match_name("a.example.COM", None), Some(1));
+        assert_eq!(m.match_name("other", None), None);
+        assert_eq!(m.match_name("a.*", None), Some(2));
+        assert_eq!(p.no_proxy_match("other", Eval::Compiled), Some(2));
+        assert_eq!(p.no_proxy_match("a-*", Eval::Compiled), None);
+        for h in ["[::1]", "10.9.9.9", "11.0.0.1", "a.example.com", "x", "y.x", "[::2]", "a-*", "a.*", "*", ""] {
+            assert_eq!(p.no_proxy_match(h, Eval::Compiled), p.no_proxy_match(h, Eval::Reference), "{h}");
+        }
+        let old = prepared("hyper-util@0.1.19", "Example.com,.b");
+        let m = old.matcher().unwrap();
+        assert_eq!(m.match_name("a.example.com", None), None);
+        assert_eq!(m.match_name("a.Example.com", None), Some(0));
+        assert_eq!(m.match_name("b", None), Some(1));
+        let legacy = prepared("reqwest@0.12.15", "a,,b");
+        assert_eq!(legacy.matcher().unwrap().match_name("x.", None), Some(1));
+        let u = prepared("ureq@3.5.2", "*Example.com,LOCAL*,exact,192.168.");
+        let m = u.matcher().unwrap();
+        assert_eq!(m.match_name("notexample.COM", None), Some(0));
+        assert_eq!(m.match_name("localhost", None), Some(1));
+        assert_eq!(m.match_name("EXACT", None), Some(2));
+        assert_eq!(m.match_name("a.exact", None), None);
+        assert_eq!(m.match_name("192.168.1.1", None), Some(3));
+        assert!(prepared("ureq@3.5.2", "").matcher().is_some());
     }
 }
