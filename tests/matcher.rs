@@ -179,7 +179,8 @@ fn url_host() -> BoxedStrategy<String> {
         2 => select(ADDRS).prop_map(|a| if a.contains(':') { format!("[{a}]") } else { a.to_owned() }),
         1 => (any::<[u8; 2]>()).prop_map(|[a, b]| format!("10.{a}.{b}.1")),
         1 => (any::<u16>()).prop_map(|a| format!("[2001:db8::{a:x}]")),
-        1 => select(&["[::1%25eth0]", "[fe80::1%25x]", "127.1", "0x7f.1", "2130706433", "1.2.3", "[::ffff:1.2.3.4]"][..])
+        1 => select(&["[::1%25eth0]", "[fe80::1%25x]", "127.1", "0x7f.1", "2130706433", "1.2.3", "[::ffff:1.2.3.4]",
+            "%41.b", "%C3%89.example", "a%2Eb", "%61b", "DOCKER", "\u{212a}.a"][..])
             .prop_map(str::to_owned),
         1 => any::<String>(),
     ]

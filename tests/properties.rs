@@ -547,6 +547,11 @@ proptest! {
     #[test]
     fn appending_an_unrelated_entry_changes_nothing(spec in env_spec(), urls in prop::collection::vec(url(), 1..4)) {
         const EXTRA: &str = "zz-unrelated.invalid";
+        // A set but empty NO_PROXY is "no list" to some tools and a list of one empty entry
+        // (matching an empty host) to others (ureq): there is nothing to append to.
+        if get(&spec, "NO_PROXY") == Some("") || get(&spec, "no_proxy") == Some("") {
+            return Ok(());
+        }
         let curl_star = get(&spec, "NO_PROXY") == Some("*") || get(&spec, "no_proxy") == Some("*");
         let env = build_env(&spec);
         let env2 = build_env(&append_no_proxy(&spec, EXTRA));

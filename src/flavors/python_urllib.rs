@@ -204,16 +204,18 @@ pub(crate) fn parse_no_proxy(value: &str, requests: bool) -> (Vec<Entry>, Vec<No
         // The span covers what is compared: the token without its leading dots.
         let span = span.start + (t.len() - t.trim_start_matches('.').len())..span.end;
         let mut note = |m: &str| diags.push(NoProxyDiagnostic { span: span.clone(), message: m.to_owned() });
-        let kind = if t.contains('*') {
+        // `*` inside an entry and unbracketed IPv6 entries are still compared as text: they
+        // match only hosts written that way (`http://a.*.x/`, `http://::1/`), so they stay names.
+        if t.contains('*') {
             note("Python has no wildcards: `*` works only as the whole value; here it is compared literally");
-            EntryKind::NeverMatches { reason: "`*` is literal".into() }
-        } else if t.contains('/') && !requests {
+        }
+        let kind = if t.contains('/') && !requests {
             note("urllib has no CIDR support: an entry with `/` never matches a host");
             EntryKind::NeverMatches { reason: "CIDR not supported".into() }
-        } else if t.parse::<std::net::Ipv6Addr>().is_ok() && !requests {
-            note("urllib compares IPv6 hosts with their brackets: write [::1], not ::1");
-            EntryKind::NeverMatches { reason: "IPv6 entry without brackets".into() }
         } else {
+            if t.parse::<std::net::Ipv6Addr>().is_ok() && !requests {
+                note("urllib compares IPv6 hosts with their brackets: write [::1], not ::1");
+            }
             let (h, port) = match split_port(&name) {
                 (h, Some(p)) if !h.ends_with(']') || h.starts_with('[') => (h.to_owned(), Some(p.to_owned())),
                 _ => (name.clone(), None),
