@@ -186,6 +186,26 @@ fn ascii_lower(x: u64) -> u64 {
     x | (upper >> 2)
 }
 
+/// The position of the last `.` in `b` (eight bytes at a time: most labels are found in one step).
+#[inline]
+fn rfind_dot(b: &[u8]) -> Option<usize> {
+    const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut end = b.len();
+    while let Some(chunk) = end.checked_sub(8).and_then(|start| b.get(start..end)) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(w) ^ DOTS;
+        // The high bit of each byte that is zero in `x`, without carries between bytes.
+        let zero = !(((x & LOW7) + LOW7) | x | LOW7);
+        if zero != 0 {
+            return Some(end - 8 + (63 - zero.leading_zeros() as usize) / 8);
+        }
+        end -= 8;
+    }
+    b[..end].iter().rposition(|&c| c == b'.')
+}
+
 fn dot_bit(dots: usize) -> u64 {
     1 << dots.min(63)
 }
@@ -250,7 +270,7 @@ impl NameTable {
     fn hash(&self, key: &[u8]) -> (u64, usize) {
         let (mut h, mut end, mut dots) = (0u64, key.len(), 0usize);
         loop {
-            match key[..end].iter().rposition(|&c| c == b'.') {
+            match rfind_dot(&key[..end]) {
                 Some(p) => {
                     h = self.push_label(h, &key[p + 1..end]);
                     dots += 1;
@@ -853,7 +873,7 @@ impl Matcher {
         let b = host.as_bytes();
         let (mut h, mut end, mut dots) = (0u64, b.len(), 0usize);
         loop {
-            let start = b[..end].iter().rposition(|&c| c == b'.').map_or(0, |p| p + 1);
+            let start = rfind_dot(&b[..end]).map_or(0, |p| p + 1);
             h = t.push_label(h, &b[start..end]);
             if start == 0 {
                 if t.apex_dots & dot_bit(dots) != 0 {
@@ -876,6 +896,29 @@ impl Matcher {
             end = start - 1;
         }
         some(best)
+    }
+
+    /// The first entry matching `host` on `port`, read the way hyper-util (and most Rust code)
+    /// reads a host string: an IP address if [`IpAddr`]'s `FromStr` accepts it (then
+    /// [`match_ip`](Matcher::match_ip)), a name otherwise ([`match_name`](Matcher::match_name)).
+    /// A host whose first byte cannot start an address skips the address parser.
+    ///
+    /// ```
+    /// use noproxy::matcher::{Case, MatcherBuilder};
+    /// let mut b = MatcherBuilder::new(Case::AsciiInsensitive);
+    /// b.name(0, "example.com", true, true, None);
+    /// b.cidr(1, "10.0.0.0".parse().unwrap(), 8, None);
+    /// let m = b.build().expect("few entries");
+    /// assert_eq!(m.match_host("WWW.example.com", None), Some(0));
+    /// assert_eq!(m.match_host("10.1.2.3", None), Some(1));
+    /// assert_eq!(m.match_host("10.1.2.3.example.com", None), Some(0));
+    /// ```
+    pub fn match_host(&self, host: &str, port: Option<&str>) -> Option<usize> {
+        let may_be_ip = host.as_bytes().first().is_some_and(|&c| c.is_ascii_hexdigit() || c == b':');
+        match may_be_ip.then(|| host.parse::<IpAddr>().ok()).flatten() {
+            Some(ip) => self.match_ip(ip, port),
+            None => self.match_name(host, port),
+        }
     }
 
     /// The first entry matching address `ip` on `port` (see the [module docs](self)).
@@ -1014,6 +1057,32 @@ mod tests {
         assert_eq!(m.match_ip(ip("255.255.255.255"), None), Some(0));
         assert_eq!(m.match_ip(ip("::ffff"), None), Some(1));
         assert_eq!(m.match_ip(ip("::1:1"), None), None);
+    }
+
+    #[test]
+    fn dots_found_from_the_right() {
+        for s in [
+            "",
+            ".",
+            "a",
+            "a.",
+            ".a",
+            "abcdefgh",
+            "abcdefgh.",
+            ".abcdefgh",
+            "abcdefg.hijklmnop",
+            "a.b.c",
+            "\u{e9}.\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}",
+        ] {
+            let b = s.as_bytes();
+            assert_eq!(rfind_dot(b), b.iter().rposition(|&c| c == b'.'), "{s:?}");
+        }
+        for c in 0..=255u8 {
+            let mut b = [b'a'; 20];
+            b[3] = c;
+            b[13] = c;
+            assert_eq!(rfind_dot(&b), b.iter().rposition(|&x| x == b'.'), "{c}");
+        }
     }
 
     #[test]
