@@ -376,7 +376,7 @@ fn time_prepare(f: &Flavor, env: &ProxyEnv) -> Duration {
     start.elapsed()
 }
 
-/// 1 MiB vs 4 MiB of NO_PROXY (both out of cache) (bench mix, plus every-form entries): t(4n)/t(n) < 8, best of
+/// 1 MiB vs 4 MiB of NO_PROXY (both out of cache; bench mix plus every-form entries), every family and the older go/curl parsers: t(4n)/t(n) < 8, best of
 /// 3 interleaved runs, measured again up to twice when above (noise only slows down).
 #[test]
 fn one_mebibyte_parses_and_compiles_in_linear_time() {
@@ -399,7 +399,9 @@ fn one_mebibyte_parses_and_compiles_in_linear_time() {
     };
     let (small, large) = (make(1 << 20), make(1 << 22));
     let mut report = Vec::new();
-    for id in ["go", "go@1.10", "curl@7.88.1", "curl"] {
+    let ids =
+        Flavor::every_family().into_iter().map(|f| f.id().to_owned()).chain(["go@1.10".into(), "curl@7.88.1".into()]);
+    for id in ids {
         let f: Flavor = id.parse().unwrap();
         let mut best = f64::INFINITY;
         for _ in 0..3 {

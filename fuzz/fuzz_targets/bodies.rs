@@ -56,6 +56,12 @@ fn env_for(np: &str, proxy: &str, sel: u8) -> ProxyEnv {
             env.set(name, v);
         }
     }
+    // Java reads only JVM properties; Ruby checks IP entries against resolved addresses.
+    if sel & 1 != 0 {
+        env.set_property("http.proxyHost", "proxy.invalid");
+        env.set_property("http.nonProxyHosts", np);
+    }
+    env.add_host("docker", std::net::IpAddr::from([10, 0, 0, 1]));
     env
 }
 

@@ -587,7 +587,6 @@ impl Bytes {
 /// Go ≥ 1.11 `config.init` (R-GO-NP-1 … 4, R-GO-ENTRY-1 … 6).
 fn parse_httpproxy(r: &GoRules, value: &str) -> ParsedNoProxy {
     let mut out = ParsedNoProxy::default();
-    // (no reserve: see below)
     let mut star: Option<usize> = None;
     for (tok, span) in split_spans_on(value, ',', go_trim) {
         if star.is_some() {
