@@ -197,17 +197,11 @@ pub(crate) fn split_matches(e: &SplitEntry, hostname: &str, port: u32) -> bool {
 
 /// A port as the decimal text the compiled index compares (`None` for `0`, which the
 /// `/[,\s]/` matchers read as "no port"), written into `buf` (no allocation).
-pub(crate) fn port_text(port: u32, buf: &mut [u8; 10]) -> Option<&str> {
+pub(crate) fn port_text(port: u32, buf: &mut [u8; 20]) -> Option<&str> {
     if port == 0 {
         return None;
     }
-    let (mut n, mut at) = (port, buf.len());
-    while n > 0 {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    std::str::from_utf8(&buf[at..]).ok()
+    Some(super::matching::decimal(u64::from(port), buf))
 }
 
 /// Index `/[,\s]/`-split entries (proxy-from-env, undici): every [`SplitMode`] is exactly an
@@ -217,7 +211,7 @@ pub(crate) fn port_text(port: u32, buf: &mut [u8; 10]) -> Option<&str> {
 pub(crate) fn compile_split(entries: &[SplitEntry]) -> Option<Matcher> {
     let mut b = MatcherBuilder::new(Case::Sensitive);
     b.reserve(entries.len(), entries.iter().map(|e| e.host.len()).sum());
-    let mut buf = [0u8; 10];
+    let mut buf = [0u8; 20];
     for (i, e) in entries.iter().enumerate() {
         // `u32::MAX` (digits too large) is kept: proxy-from-env 1.x reads a URL's too-large
         // port as `u32::MAX` too, and the scan then matches it.
@@ -239,7 +233,7 @@ pub(crate) fn compile_split(entries: &[SplitEntry]) -> Option<Matcher> {
 /// The first entry matching `hostname` on `port` via the index built by [`compile_split`]:
 /// the same answer as `entries.iter().position(|e| split_matches(e, hostname, port))`.
 pub(crate) fn split_first(m: &Matcher, entries: &[SplitEntry], hostname: &str, port: u32) -> Option<usize> {
-    let mut buf = [0u8; 10];
+    let mut buf = [0u8; 20];
     let indexed = m.match_name(hostname, port_text(port, &mut buf));
     m.first(indexed, |i| entries.get(i).is_some_and(|e| split_matches(e, hostname, port)))
 }
@@ -261,7 +255,7 @@ mod tests {
 
     #[test]
     fn ports_as_text() {
-        let mut buf = [0u8; 10];
+        let mut buf = [0u8; 20];
         assert_eq!(port_text(0, &mut buf), None);
         assert_eq!(port_text(80, &mut buf), Some("80"));
         assert_eq!(port_text(u32::MAX, &mut buf), Some("4294967295"));

@@ -81,3 +81,18 @@ pub(crate) fn percent_decode_bytes(s: &str, strict: bool) -> Option<Vec<u8>> {
 pub(crate) fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(percent_decode_bytes(s, false)?).ok()
 }
+
+/// `n` in decimal, written into `buf` without allocating (ports as the compiled index compares
+/// them: text). 20 bytes hold every `u64`.
+pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}

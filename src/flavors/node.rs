@@ -401,7 +401,7 @@ fn compile(r: &NodeRules, entries: &[BypassEntry]) -> Option<Matcher> {
 
 /// [`should_bypass`] on the compiled index: the same entry, without building `host:port`.
 fn bypass_compiled(m: &Matcher, host: &str, port: u16) -> Option<usize> {
-    let mut buf = [0u8; 10];
+    let mut buf = [0u8; 20];
     let port = if port == 0 { Some("0") } else { super::js::port_text(u32::from(port), &mut buf) };
     let by_name = m.match_name(host, port);
     // IPv4 ranges apply to hosts that are dotted quads (the same test as the scan's).

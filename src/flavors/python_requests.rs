@@ -11,7 +11,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
-use super::matching::{prefix_eq, Eval};
+use super::matching::{decimal, prefix_eq, Eval};
 use super::python_urllib::{
     bypass_compiled, bypass_match, compile_bypass, getproxies_environment, mark_not_read, no_proxy_report, py_lower,
     py_space, PyProxies,
@@ -366,27 +366,13 @@ fn own_match_compiled(
             (x, y) => x.or(y),
         };
     }
-    let mut buf = [0u8; 5];
-    let port = url.port.filter(|p| *p != 0).map(|p| decimal(p, &mut buf));
+    let mut buf = [0u8; 20];
+    let port = url.port.filter(|p| *p != 0).map(|p| decimal(u64::from(p), &mut buf));
     names.first(names.match_name(host, port), |i| {
         // Fallback entries (< 2.34, all digits): the reference test, `with_port` not built.
         let text = keys.get(i).map_or("", |(t, _)| t.as_str());
         !r.label_boundary && (host.ends_with(text) || joined_ends_with(host, port, text))
     })
-}
-
-/// `port` in decimal, written into `buf` (what `f"{host}:{port}"` prints).
-fn decimal(port: u16, buf: &mut [u8; 5]) -> &str {
-    let (mut n, mut i) = (port, buf.len());
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
 /// Does `host:port` (just `host` without a port) end with `t`?
@@ -774,7 +760,7 @@ mod tests {
         }
         assert_eq!(old.should_bypass(&url("host", Some(8080)), Eval::Compiled).map(|(_, i)| i), Some(2));
         assert_eq!(new.should_bypass(&url("x.docker", Some(2376)), Eval::Compiled).map(|(_, i)| i), Some(2));
-        let mut buf = [0u8; 5];
+        let mut buf = [0u8; 20];
         assert_eq!(decimal(65535, &mut buf), "65535");
         assert_eq!(decimal(7, &mut buf), "7");
         assert!(joined_ends_with("h", Some("80"), "h:80"));

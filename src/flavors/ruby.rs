@@ -13,7 +13,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::curl::ipv4_normalize;
-use super::matching::{prefix_eq, Eval};
+use super::matching::{decimal, prefix_eq, Eval};
 use super::{Change, FamilyInfo, Version};
 use crate::decision::{DecisionError, Explanation, NoProxyReport, Outcome, Rule, VarNote, VarStatus};
 use crate::env::ProxyEnv;
@@ -350,20 +350,6 @@ fn compile(toks: &[Token]) -> Option<Matcher> {
         }
     }
     b.build()
-}
-
-/// `n` in decimal, written into `buf` (no allocation).
-fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
 /// `no_proxy` (or `NO_PROXY`) as `use_proxy?` scans it, parsed once: the environment cannot
