@@ -230,12 +230,24 @@ pub(crate) fn compile_split(entries: &[SplitEntry]) -> Option<Matcher> {
     b.build()
 }
 
-/// The first entry matching `hostname` on `port` via the index built by [`compile_split`]:
-/// the same answer as `entries.iter().position(|e| split_matches(e, hostname, port))`.
-pub(crate) fn split_first(m: &Matcher, entries: &[SplitEntry], hostname: &str, port: u32) -> Option<usize> {
-    let mut buf = [0u8; 20];
-    let indexed = m.match_name(hostname, port_text(port, &mut buf));
-    m.first(indexed, |i| entries.get(i).is_some_and(|e| split_matches(e, hostname, port)))
+/// The first entry matching `hostname` on `port`: via the index built by [`compile_split`]
+/// when `eval` is compiled and there is one, else the reference scan
+/// `entries.iter().position(|e| split_matches(e, hostname, port))` (the same answer).
+pub(crate) fn split_find(
+    m: Option<&Matcher>,
+    entries: &[SplitEntry],
+    hostname: &str,
+    port: u32,
+    eval: super::matching::Eval,
+) -> Option<usize> {
+    match m.filter(|_| eval == super::matching::Eval::Compiled) {
+        Some(m) => {
+            let mut buf = [0u8; 20];
+            let indexed = m.match_name(hostname, port_text(port, &mut buf));
+            m.first(indexed, |i| entries.get(i).is_some_and(|e| split_matches(e, hostname, port)))
+        }
+        None => entries.iter().position(|e| split_matches(e, hostname, port)),
+    }
 }
 
 #[cfg(test)]
@@ -292,7 +304,11 @@ mod tests {
                 for h in hosts {
                     for port in [0, 80, 443, u32::MAX] {
                         let want = entries.iter().position(|e| split_matches(e, h, port));
-                        assert_eq!(split_first(&m, &entries, h, port), want, "{style:?} {t:?} {h:?} {port}");
+                        assert_eq!(
+                            split_find(Some(&m), &entries, h, port, super::super::matching::Eval::Compiled),
+                            want,
+                            "{style:?} {t:?} {h:?} {port}"
+                        );
                     }
                 }
             }

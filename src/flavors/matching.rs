@@ -96,3 +96,11 @@ pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
     }
     std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
+
+/// The earlier of two entry indices from separate lookups of one list (`None`: no match).
+pub(crate) fn earlier(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}

@@ -402,16 +402,12 @@ fn compile(r: &NodeRules, entries: &[BypassEntry]) -> Option<Matcher> {
 /// [`should_bypass`] on the compiled index: the same entry, without building `host:port`.
 fn bypass_compiled(m: &Matcher, host: &str, port: u16) -> Option<usize> {
     let mut buf = [0u8; 20];
-    let port = if port == 0 { Some("0") } else { super::js::port_text(u32::from(port), &mut buf) };
+    let port = Some(super::matching::decimal(u64::from(port), &mut buf));
     let by_name = m.match_name(host, port);
     // IPv4 ranges apply to hosts that are dotted quads (the same test as the scan's).
     let by_range = host.parse::<Ipv4Addr>().ok().and_then(|a| m.match_ip(IpAddr::V4(a), None));
-    let indexed = match (by_name, by_range) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    // Every entry is indexed: no fallback entry is ever asked.
-    m.first(indexed, |_| false)
+    // Every entry is indexed: there are no fallback entries to ask.
+    super::matching::earlier(by_name, by_range)
 }
 
 #[cfg(test)]

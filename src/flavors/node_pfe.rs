@@ -134,10 +134,7 @@ impl Prepared {
 
     /// R-PFE-NP-3, R-PFE-NP-4: the first entry that matches.
     fn find(&self, hostname: &str, port: u32, eval: Eval) -> Option<usize> {
-        match self.matcher.as_deref().filter(|_| eval == Eval::Compiled) {
-            Some(m) => js::split_first(m, &self.entries, hostname, port),
-            None => self.entries.iter().position(|e| js::split_matches(e, hostname, port)),
-        }
+        js::split_find(self.matcher.as_deref(), &self.entries, hostname, port, eval)
     }
 
     pub(crate) fn decide(&self, target: &Target, eval: Eval) -> (Outcome, Explanation) {

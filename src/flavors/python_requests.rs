@@ -361,10 +361,7 @@ fn own_match_compiled(
 ) -> Option<usize> {
     let host = url.hostname.as_str();
     if let Some(ip) = inet_aton(host) {
-        return match (ip_index.match_ip(IpAddr::V4(ip), None), ip_index.match_name(host, None)) {
-            (Some(x), Some(y)) => Some(x.min(y)),
-            (x, y) => x.or(y),
-        };
+        return super::matching::earlier(ip_index.match_ip(IpAddr::V4(ip), None), ip_index.match_name(host, None));
     }
     let mut buf = [0u8; 20];
     let port = url.port.filter(|p| *p != 0).map(|p| decimal(u64::from(p), &mut buf));

@@ -280,10 +280,7 @@ pub(crate) fn bypass_compiled(m: &Matcher, host: &str) -> Option<usize> {
     if hostonly.len() == host.len() {
         return a;
     }
-    match (a, m.match_name(&host, None)) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, y) => x.or(y),
-    }
+    super::matching::earlier(a, m.match_name(&host, None))
 }
 
 /// Build the report for the `no` key.

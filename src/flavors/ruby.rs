@@ -539,10 +539,7 @@ impl Prepared {
                         Some((a @ IpAddr::V4(_), _)) => m.match_ip(a, Some(port_s)),
                         _ => None,
                     };
-                    let indexed = match (by_name, by_ip) {
-                        (Some(a), Some(b)) => Some(a.min(b)),
-                        (a, b) => a.or(b),
-                    };
+                    let indexed = super::matching::earlier(by_name, by_ip);
                     let t = |i: usize| &toks[i];
                     m.first(indexed, |i| port_ok(t(i)) && (name_hit(t(i)) || addr_hit(t(i))))
                         .map(|i| (i, !name_hit(t(i))))
